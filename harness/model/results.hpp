@@ -1,0 +1,109 @@
+// Raw results: what the measure layer hands to evaluate. Knows nothing of thresholds.
+// Serialised as results.json (schema gpucert/results/v1); `gpucert evaluate` re-reads it.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/model/inventory.hpp"
+
+namespace gpucert {
+
+inline constexpr const char* kResultsSchema = "gpucert/results/v1";
+
+/// Where a measurement or clause applies (the profile's `each:`).
+enum class Scope { gpu, gpu_pair, node };
+std::string to_string(Scope s);
+Scope scope_from_string(const std::string& s); ///< throws InputError
+
+/// Benchmark parameters, fully resolved, values in canonical text ("8192", "bf16", "8GiB"→"8589934592").
+using Params = std::map<std::string, std::string>;
+
+struct Target {
+  Scope scope = Scope::gpu;
+  std::vector<int> gpus; ///< gpu: {i}; gpu-pair: {i, j}; node: every GPU measured together
+  std::string label() const; ///< "gpu3", "gpu0-gpu1", "node"
+  bool operator==(const Target&) const = default;
+};
+
+/// Telemetry of one GPU over one measurement window (NVML, sampled on a background thread).
+struct TelemetrySummary {
+  bool available = false;
+  std::string unavailable_reason;
+  int samples = 0;
+  double sm_clock_mhz_min = 0, sm_clock_mhz_mean = 0, sm_clock_mhz_max = 0;
+  double mem_clock_mhz_mean = 0;
+  double power_w_mean = 0, power_w_max = 0;
+  double temperature_c_max = 0;
+  /// Throttle (clock-event) reason → fraction of telemetry samples in which it was active.
+  /// Names: "hw_slowdown", "hw_thermal", "hw_power_brake", "sw_thermal", "sw_power_cap",
+  /// "sync_boost", "app_clocks", "idle", "display_clocks".
+  std::map<std::string, double> throttle_fraction;
+};
+
+enum class MeasurementStatus {
+  ok,        ///< timed and verified
+  incorrect, ///< ran, but the result check failed (fast but wrong is never PASS)
+  error,     ///< could not be measured (device error, GPU lost, timeout)
+  skipped,   ///< not applicable here (no P2P between the pair, fp8 below sm_89), with reason
+};
+std::string to_string(MeasurementStatus s);
+MeasurementStatus measurement_status_from_string(const std::string& s);
+
+struct Verification {
+  bool checked = false;
+  bool passed = false;
+  std::string detail; ///< e.g. "max rel err 3.1e-3 over 4096 sampled elements (tol 1e-2)"
+};
+
+struct Measurement {
+  std::string benchmark; ///< registry name, e.g. "gemm", "hbm.triad"
+  Params params;
+  Target target;
+  MeasurementStatus status = MeasurementStatus::ok;
+  std::string message; ///< why error/skipped/incorrect; names the call, GPU, link
+  Verification verification;
+  double bytes_per_sample = 0; ///< bytes moved by one sample (10^9 bytes = 1 GB)
+  double flops_per_sample = 0;
+  double items_per_sample = 0; ///< launches, iterations: the unit of latency metrics
+  int warmup_samples = 0;
+  std::vector<double> seconds; ///< raw time of each sample, in order taken
+  /// metric name → one derived value per sample (same order as `seconds`).
+  std::map<std::string, std::vector<double>> metrics;
+  std::map<int, TelemetrySummary> telemetry; ///< per GPU index
+  std::string stop_reason; ///< "target_ci_reached", "decided", "max_samples", "time_budget", "error"
+  std::string started_at, finished_at; ///< ISO-8601 UTC
+  nlohmann::json extra = nlohmann::json::object(); ///< benchmark-specific evidence (algorithm, ...)
+
+  /// Stable key: benchmark, params and target; the same key in two runs is the same experiment.
+  std::string key() const;
+};
+
+struct Results {
+  std::string schema = kResultsSchema;
+  std::string tool_version, git_revision;
+  std::string backend; ///< "cuda" or "sim"
+  bool simulated = false;
+  bool complete = false;           ///< false while running, after a crash or a signal
+  std::string incomplete_reason;   ///< "SIGTERM", "SIGINT", "crash", ...
+  std::string started_at, finished_at;
+  std::string profile_name, profile_sha256; ///< the profile the run was planned from
+  nlohmann::json method = nlohmann::json::object();     ///< measurement method, recorded
+  nlohmann::json provenance = nlohmann::json::object(); ///< command line, NCCL_* env, versions
+  Inventory inventory_before;
+  std::optional<Inventory> inventory_after;
+  std::vector<Measurement> measurements;
+};
+
+nlohmann::json to_json(const TelemetrySummary& t);
+nlohmann::json to_json(const Measurement& m);
+nlohmann::json to_json(const Results& r);
+Measurement measurement_from_json(const nlohmann::json& j);
+/// Parses a results document; throws InputError naming the field on a malformed one.
+Results results_from_json(const nlohmann::json& j);
+
+} // namespace gpucert

@@ -1,0 +1,41 @@
+// A simulated node: a SKU described in a data file (harness/sim/nodes/*.yaml, compiled into the
+// binary). Test double for the verdict engine and for demos; everything it yields is SIMULATED.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/model/inventory.hpp"
+
+namespace gpucert::sim {
+
+struct SimNode {
+  std::string name;        ///< "h100-sxm5-80gb-8x"
+  std::string description;
+  int gpu_count = 0;
+  Inventory inventory;     ///< healthy inventory in the common schema (simulated = true)
+  /// Datasheet peaks, keyed as below; units: TFLOP/s for gemm.*, GB/s (10^9 B/s) for
+  /// bandwidths, microseconds for launch.*.
+  std::map<std::string, double> peak;
+  /// What a healthy card achieves with the best tools (same keys, same units).
+  /// Keys: gemm.fp64 gemm.fp32 gemm.tf32 gemm.fp16 gemm.bf16 gemm.fp8 hbm.copy hbm.triad
+  /// hbm.read hbm.write pcie.h2d pcie.d2h pcie.bidir p2p.uni p2p.bidir launch.stream
+  /// launch.graph nccl.busbw nccl.latency_us
+  std::map<std::string, double> achievable;
+  double noise_cv = 0.004;       ///< sample-to-sample coefficient of variation
+  double gpu_spread = 0.02;      ///< per-GPU silicon spread (deterministic per index)
+  std::string interconnect;      ///< "nvswitch" or "pcie"
+  bool nvls = false;             ///< NVLink SHARP available (all_reduce above the ring figure)
+  double thermal_throttle_after_s = 20; ///< simulated seconds of load before a thermal fault bites
+  double thermal_factor = 0.6;   ///< clock ratio once throttled
+};
+
+/// Names of the built-in nodes.
+std::vector<std::string> builtin_node_names();
+/// Loads a built-in node by name; throws InputError listing the known names.
+SimNode load_builtin_node(const std::string& name);
+/// Parses a node description (YAML text); `source` names it in errors (file:line).
+SimNode parse_node(const std::string& yaml_text, const std::string& source);
+
+} // namespace gpucert::sim
