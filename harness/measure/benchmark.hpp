@@ -29,6 +29,8 @@ struct Work {
   double bytes = 0; ///< counted as the benchmark defines (copy: read + write)
   double flops = 0;
   double items = 0; ///< launches / iterations, for latency metrics
+  /// Ranks taking part (collectives: the busbw factor depends on it); 0 when not applicable.
+  int ranks = 0;
 };
 
 struct MetricDef {
