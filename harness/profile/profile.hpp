@@ -1,0 +1,104 @@
+// SLA profile (schema gpucert/profile/v1): what a node must be (match), how to measure (method)
+// and what it must deliver (clauses). Loaded and fully validated by load_profile; plain data after.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/model/results.hpp"
+
+namespace gpucert::profile {
+
+inline constexpr const char* kProfileSchema = "gpucert/profile/v1";
+
+/// Where a value was written: "FILE:LINE:COL" in error messages (1-based).
+struct Loc {
+  std::string file;
+  int line = 0, col = 0;
+  std::string str() const;
+};
+
+enum class Tier { quick, standard, soak };
+std::string to_string(Tier t);
+
+/// What the node must be. Each key given becomes a health check (id "match.<key>").
+struct Match {
+  std::optional<std::string> gpu_name;
+  std::optional<int> gpu_count;
+  std::optional<double> memory_gib_min;
+  std::optional<int> pcie_gen, pcie_width;
+  std::optional<int> nvlink_links_per_gpu;
+  std::optional<bool> ecc; ///< true: "enabled", false: "disabled"
+};
+
+/// How clauses are measured and decided.
+struct Method {
+  double confidence = 0.95;
+  double target_rel_ci = 0.01;
+  int min_samples = 10;
+  int max_samples = 200;
+  double max_seconds_per_clause = 30; ///< budget of one clause on one target (one measurement)
+};
+
+/// A threshold value for `equals`: health metrics of text or yes/no kind.
+struct Expected {
+  enum class Kind { number, boolean, text } kind = Kind::number;
+  double number = 0;
+  bool boolean = false;
+  std::string text;
+  std::string str() const; ///< as a user reads it: 8, true, "NVIDIA H100 80GB HBM3"
+};
+
+struct Clause {
+  std::string id;
+  std::string metric;
+  Params params;        ///< as written (profile text); `resolved` after validation
+  Params resolved;      ///< every axis filled and canonical (benchmark metrics only)
+  std::string benchmark; ///< registry name for benchmark metrics; empty for health metrics
+  Scope each = Scope::gpu;
+  std::string stat = "median";
+  std::optional<double> min, max;
+  std::optional<Expected> equals;
+  std::string description, contract_ref;
+  std::map<std::string, Loc> locs; ///< where each key ("id", "metric", "params.m", ...) was written
+
+  bool is_health() const { return benchmark.empty(); }
+};
+
+/// One file of the extends chain, with its fingerprint.
+struct SourceFile {
+  std::string path; ///< as resolved when loading
+  std::string sha256;
+};
+
+struct Profile {
+  std::string schema = kProfileSchema;
+  std::string name, description;
+  Tier tier = Tier::standard;
+  Match match;
+  Method method;
+  std::vector<Clause> clauses;
+  /// SHA-256 of the profile file; when it extends others, SHA-256 of the text
+  /// "<sha of this file>\n<sha of its base>\n..." (see profiles/README.md).
+  std::string sha256;
+  std::vector<SourceFile> files; ///< this file first, then each base
+};
+
+/// Reads, parses and validates a profile file (and its extends chain). Every problem throws
+/// InputError "FILE:LINE:COL: key 'x': message". Hostile input (too big, binary, deep nesting,
+/// alias bombs, extends cycles) gets the same error, never a crash or hang.
+Profile load_profile(const std::string& path);
+
+/// Same, from text; `source` names it in errors and `base_dir` resolves `extends`.
+Profile parse_profile(const std::string& text, const std::string& source,
+                      const std::string& base_dir = ".");
+
+/// Resource limits applied before and while parsing.
+inline constexpr std::size_t kMaxProfileBytes = 1 << 20;
+inline constexpr int kMaxYamlDepth = 32;
+inline constexpr long kMaxYamlNodes = 100000;
+inline constexpr int kMaxExtendsDepth = 8;
+
+} // namespace gpucert::profile

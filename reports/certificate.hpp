@@ -1,0 +1,104 @@
+// The certificate: a verdict per check (clause × target) with the evidence behind it. Plain
+// data made by harness/evaluate, read by the renderers (one file each in reports/).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/model/inventory.hpp"
+#include "harness/model/results.hpp"
+
+namespace gpucert::report {
+
+inline constexpr const char* kCertificateSchema = "gpucert/certificate/v1";
+
+enum class Verdict { pass, fail, inconclusive, error, skipped };
+std::string to_string(Verdict v); ///< "PASS", "FAIL", "INCONCLUSIVE", "ERROR", "SKIPPED"
+Verdict verdict_from_string(const std::string& s); ///< throws InputError
+
+/// The decision for the whole node.
+enum class Outcome { certified, not_certified, inconclusive };
+std::string to_string(Outcome o); ///< "CERTIFIED", "NOT CERTIFIED", "INCONCLUSIVE"
+Outcome outcome_from_string(const std::string& s);
+
+struct Threshold {
+  std::optional<double> min, max;
+  std::optional<std::string> equals; ///< as the profile reads: 8, true, "NVIDIA H100 80GB HBM3"
+  std::string unit;
+  bool higher_is_better = true;
+  std::string str() const; ///< "≥ 720", "≤ 0", "= true", "700–800"
+};
+
+struct Check {
+  std::string clause_id, metric, description, contract_ref;
+  std::string kind;   ///< "benchmark", "health", "match"
+  Scope scope = Scope::gpu;
+  std::string target; ///< "gpu3", "gpu0-gpu1", "node"
+  std::vector<int> gpus;
+  Verdict verdict = Verdict::error;
+  std::string stat;   ///< "median", "p10", "value"
+  std::optional<double> value;    ///< the statistic (numeric metrics)
+  std::optional<std::string> observed; ///< text/yes-no readings as read: "false", "NVIDIA ..."
+  std::optional<double> ci_lo, ci_hi;
+  std::string ci_method; ///< "order-statistic", "bootstrap-percentile", "exact", "observed"
+  double confidence = 0;
+  Threshold threshold;
+  std::optional<double> margin;     ///< value − threshold in the good direction (negative = miss)
+  std::optional<double> margin_rel; ///< margin / threshold, when the threshold is not 0
+  int n = 0;
+  std::vector<double> samples;
+  std::map<int, TelemetrySummary> telemetry;
+  std::string cause;   ///< why it FAILed, from the evidence ("" when none was found)
+  std::string message; ///< why ERROR / SKIPPED / INCONCLUSIVE
+  std::string stop_reason;
+  std::string started_at, finished_at;
+  std::string params; ///< canonical benchmark parameters, "dtype=bf16 k=8192 ..."
+  bool simulated = false;
+};
+
+struct Counts {
+  int total = 0, pass = 0, fail = 0, inconclusive = 0, error = 0, skipped = 0;
+};
+
+struct ProfileRef {
+  std::string name, description, tier, sha256;
+  std::vector<std::pair<std::string, std::string>> files; ///< (file name, sha256), top first
+  double confidence = 0;
+};
+
+struct ResultsRef {
+  bool complete = false;
+  std::string incomplete_reason;
+  std::string backend, started_at, finished_at;
+  std::string tool_version, git_revision; ///< of the tool that measured
+  std::string planned_profile_name, planned_profile_sha256; ///< profile the run was planned from
+  std::string sha256; ///< of the results document (canonical JSON dump)
+};
+
+struct Certificate {
+  std::string schema = kCertificateSchema;
+  std::string tool_version, git_revision; ///< of the tool that evaluated
+  bool simulated = false;
+  Outcome outcome = Outcome::not_certified;
+  std::string summary; ///< one line: why this outcome
+  ProfileRef profile;
+  ResultsRef results;
+  Inventory inventory;
+  std::optional<Inventory> inventory_after;
+  Counts counts;
+  std::vector<Check> checks;
+};
+
+Counts count(const std::vector<Check>& checks);
+nlohmann::json to_json(const Certificate& c);
+/// Reads a certificate document; InputError naming the field on a malformed one.
+Certificate certificate_from_json(const nlohmann::json& j);
+
+/// Exit code of a certificate: 0 certified, 1 not certified, 5 inconclusive.
+int exit_code(const Certificate& c);
+
+} // namespace gpucert::report

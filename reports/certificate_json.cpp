@@ -1,0 +1,310 @@
+// Certificate <-> JSON (schema gpucert/certificate/v1, described by schema/certificate.schema.json).
+#include <cmath>
+
+#include <fmt/core.h>
+
+#include "gpucert/version.hpp"
+#include "harness/core/error.hpp"
+#include "reports/certificate.hpp"
+
+namespace gpucert::report {
+
+using nlohmann::json;
+
+namespace {
+
+json num(double d) { return std::isfinite(d) ? json(d) : json(nullptr); }
+json opt(const std::optional<double>& d) { return d ? num(*d) : json(nullptr); }
+json opt(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+
+std::string scope_text(Scope s) {
+  switch (s) {
+  case Scope::gpu:
+    return "gpu";
+  case Scope::gpu_pair:
+    return "gpu-pair";
+  case Scope::node:
+    return "node";
+  }
+  return "gpu";
+}
+
+json telemetry_json(const TelemetrySummary& t) {
+  return {{"available", t.available},
+          {"unavailable_reason", t.unavailable_reason},
+          {"samples", t.samples},
+          {"sm_clock_mhz_min", num(t.sm_clock_mhz_min)},
+          {"sm_clock_mhz_mean", num(t.sm_clock_mhz_mean)},
+          {"sm_clock_mhz_max", num(t.sm_clock_mhz_max)},
+          {"mem_clock_mhz_mean", num(t.mem_clock_mhz_mean)},
+          {"power_w_mean", num(t.power_w_mean)},
+          {"power_w_max", num(t.power_w_max)},
+          {"temperature_c_max", num(t.temperature_c_max)},
+          {"throttle_fraction", t.throttle_fraction}};
+}
+
+json check_json(const Check& c) {
+  json tel = json::object();
+  for (const auto& [gpu, t] : c.telemetry) tel[std::to_string(gpu)] = telemetry_json(t);
+  json samples = json::array();
+  for (double s : c.samples) samples.push_back(num(s));
+  return {{"clause_id", c.clause_id},
+          {"metric", c.metric},
+          {"kind", c.kind},
+          {"description", c.description},
+          {"contract_ref", c.contract_ref},
+          {"scope", scope_text(c.scope)},
+          {"target", c.target},
+          {"gpus", c.gpus},
+          {"params", c.params},
+          {"verdict", to_string(c.verdict)},
+          {"stat", c.stat},
+          {"value", opt(c.value)},
+          {"observed", opt(c.observed)},
+          {"interval",
+           {{"lo", opt(c.ci_lo)}, {"hi", opt(c.ci_hi)}, {"method", c.ci_method}, {"confidence", num(c.confidence)}}},
+          {"threshold",
+           {{"min", opt(c.threshold.min)},
+            {"max", opt(c.threshold.max)},
+            {"equals", opt(c.threshold.equals)},
+            {"unit", c.threshold.unit},
+            {"higher_is_better", c.threshold.higher_is_better}}},
+          {"margin", opt(c.margin)},
+          {"margin_rel", opt(c.margin_rel)},
+          {"n", c.n},
+          {"samples", samples},
+          {"telemetry", tel},
+          {"cause", c.cause},
+          {"message", c.message},
+          {"stop_reason", c.stop_reason},
+          {"started_at", c.started_at},
+          {"finished_at", c.finished_at},
+          {"simulated", c.simulated}};
+}
+
+// --- reading -------------------------------------------------------------------------------
+
+[[noreturn]] void bad(const std::string& path, const std::string& what) {
+  throw InputError(fmt::format("certificate: field '{}': {}", path, what));
+}
+
+const json& field(const json& j, const char* key, const std::string& path) {
+  if (!j.is_object()) bad(path, "expected an object");
+  auto it = j.find(key);
+  if (it == j.end()) bad(path.empty() ? key : path + "." + key, "missing");
+  return *it;
+}
+
+std::string str(const json& j, const char* key, const std::string& path) {
+  const json& v = field(j, key, path);
+  if (!v.is_string()) bad(path + "." + key, "expected a string");
+  return v.get<std::string>();
+}
+
+bool boolean(const json& j, const char* key, const std::string& path) {
+  const json& v = field(j, key, path);
+  if (!v.is_boolean()) bad(path + "." + key, "expected true or false");
+  return v.get<bool>();
+}
+
+double number(const json& j, const char* key, const std::string& path) {
+  const json& v = field(j, key, path);
+  if (v.is_null()) return NAN;
+  if (!v.is_number()) bad(path + "." + key, "expected a number");
+  return v.get<double>();
+}
+
+std::optional<double> opt_number(const json& j, const char* key, const std::string& path) {
+  const json& v = field(j, key, path);
+  if (v.is_null()) return std::nullopt;
+  if (!v.is_number()) bad(path + "." + key, "expected a number or null");
+  return v.get<double>();
+}
+
+std::optional<std::string> opt_str(const json& j, const char* key, const std::string& path) {
+  const json& v = field(j, key, path);
+  if (v.is_null()) return std::nullopt;
+  if (!v.is_string()) bad(path + "." + key, "expected a string or null");
+  return v.get<std::string>();
+}
+
+TelemetrySummary telemetry_from(const json& j, const std::string& path) {
+  TelemetrySummary t;
+  t.available = boolean(j, "available", path);
+  t.unavailable_reason = str(j, "unavailable_reason", path);
+  t.samples = static_cast<int>(number(j, "samples", path));
+  t.sm_clock_mhz_min = number(j, "sm_clock_mhz_min", path);
+  t.sm_clock_mhz_mean = number(j, "sm_clock_mhz_mean", path);
+  t.sm_clock_mhz_max = number(j, "sm_clock_mhz_max", path);
+  t.mem_clock_mhz_mean = number(j, "mem_clock_mhz_mean", path);
+  t.power_w_mean = number(j, "power_w_mean", path);
+  t.power_w_max = number(j, "power_w_max", path);
+  t.temperature_c_max = number(j, "temperature_c_max", path);
+  const json& tf = field(j, "throttle_fraction", path);
+  if (!tf.is_object()) bad(path + ".throttle_fraction", "expected an object");
+  for (auto it = tf.begin(); it != tf.end(); ++it) {
+    if (!it.value().is_number()) bad(path + ".throttle_fraction." + it.key(), "expected a number");
+    t.throttle_fraction[it.key()] = it.value().get<double>();
+  }
+  return t;
+}
+
+Check check_from(const json& j, const std::string& path) {
+  Check c;
+  c.clause_id = str(j, "clause_id", path);
+  c.metric = str(j, "metric", path);
+  c.kind = str(j, "kind", path);
+  c.description = str(j, "description", path);
+  c.contract_ref = str(j, "contract_ref", path);
+  const std::string scope = str(j, "scope", path);
+  if (scope == "gpu") c.scope = Scope::gpu;
+  else if (scope == "gpu-pair") c.scope = Scope::gpu_pair;
+  else if (scope == "node") c.scope = Scope::node;
+  else bad(path + ".scope", "'" + scope + "' is not a scope");
+  c.target = str(j, "target", path);
+  const json& gpus = field(j, "gpus", path);
+  if (!gpus.is_array()) bad(path + ".gpus", "expected an array");
+  for (const auto& g : gpus) {
+    if (!g.is_number_integer()) bad(path + ".gpus", "expected integers");
+    c.gpus.push_back(g.get<int>());
+  }
+  c.params = str(j, "params", path);
+  try {
+    c.verdict = verdict_from_string(str(j, "verdict", path));
+  } catch (const InputError& e) {
+    bad(path + ".verdict", e.what());
+  }
+  c.stat = str(j, "stat", path);
+  c.value = opt_number(j, "value", path);
+  c.observed = opt_str(j, "observed", path);
+  const json& in = field(j, "interval", path);
+  c.ci_lo = opt_number(in, "lo", path + ".interval");
+  c.ci_hi = opt_number(in, "hi", path + ".interval");
+  c.ci_method = str(in, "method", path + ".interval");
+  c.confidence = number(in, "confidence", path + ".interval");
+  const json& th = field(j, "threshold", path);
+  c.threshold.min = opt_number(th, "min", path + ".threshold");
+  c.threshold.max = opt_number(th, "max", path + ".threshold");
+  c.threshold.equals = opt_str(th, "equals", path + ".threshold");
+  c.threshold.unit = str(th, "unit", path + ".threshold");
+  c.threshold.higher_is_better = boolean(th, "higher_is_better", path + ".threshold");
+  c.margin = opt_number(j, "margin", path);
+  c.margin_rel = opt_number(j, "margin_rel", path);
+  c.n = static_cast<int>(number(j, "n", path));
+  const json& samples = field(j, "samples", path);
+  if (!samples.is_array()) bad(path + ".samples", "expected an array");
+  for (const auto& s : samples) c.samples.push_back(s.is_number() ? s.get<double>() : NAN);
+  const json& tel = field(j, "telemetry", path);
+  if (!tel.is_object()) bad(path + ".telemetry", "expected an object");
+  for (auto it = tel.begin(); it != tel.end(); ++it) {
+    int gpu = 0;
+    try {
+      gpu = std::stoi(it.key());
+    } catch (const std::exception&) {
+      bad(path + ".telemetry." + it.key(), "keys are GPU indices");
+    }
+    c.telemetry[gpu] = telemetry_from(it.value(), path + ".telemetry." + it.key());
+  }
+  c.cause = str(j, "cause", path);
+  c.message = str(j, "message", path);
+  c.stop_reason = str(j, "stop_reason", path);
+  c.started_at = str(j, "started_at", path);
+  c.finished_at = str(j, "finished_at", path);
+  c.simulated = boolean(j, "simulated", path);
+  return c;
+}
+
+} // namespace
+
+json to_json(const Certificate& c) {
+  json files = json::array();
+  for (const auto& [name, sha] : c.profile.files) files.push_back({{"file", name}, {"sha256", sha}});
+  json checks = json::array();
+  for (const auto& k : c.checks) checks.push_back(check_json(k));
+  return {{"schema", c.schema},
+          {"tool", {{"name", "gpucert"}, {"version", c.tool_version}, {"git_revision", c.git_revision}}},
+          {"simulated", c.simulated},
+          {"outcome", to_string(c.outcome)},
+          {"summary", c.summary},
+          {"profile",
+           {{"name", c.profile.name},
+            {"description", c.profile.description},
+            {"tier", c.profile.tier},
+            {"sha256", c.profile.sha256},
+            {"files", files},
+            {"confidence", num(c.profile.confidence)}}},
+          {"results",
+           {{"complete", c.results.complete},
+            {"incomplete_reason", c.results.incomplete_reason},
+            {"backend", c.results.backend},
+            {"started_at", c.results.started_at},
+            {"finished_at", c.results.finished_at},
+            {"tool_version", c.results.tool_version},
+            {"git_revision", c.results.git_revision},
+            {"planned_profile", {{"name", c.results.planned_profile_name}, {"sha256", c.results.planned_profile_sha256}}},
+            {"sha256", c.results.sha256}}},
+          {"inventory", gpucert::to_json(c.inventory)},
+          {"inventory_after", c.inventory_after ? gpucert::to_json(*c.inventory_after) : json(nullptr)},
+          {"counts",
+           {{"total", c.counts.total},
+            {"pass", c.counts.pass},
+            {"fail", c.counts.fail},
+            {"inconclusive", c.counts.inconclusive},
+            {"error", c.counts.error},
+            {"skipped", c.counts.skipped}}},
+          {"checks", checks}};
+}
+
+Certificate certificate_from_json(const json& j) {
+  Certificate c;
+  if (!j.is_object()) throw InputError("certificate: expected a JSON object");
+  c.schema = str(j, "schema", "");
+  if (c.schema != kCertificateSchema)
+    bad("schema", fmt::format("'{}' is not supported (expected '{}')", c.schema, kCertificateSchema));
+  const json& tool = field(j, "tool", "");
+  c.tool_version = str(tool, "version", "tool");
+  c.git_revision = str(tool, "git_revision", "tool");
+  c.simulated = boolean(j, "simulated", "");
+  try {
+    c.outcome = outcome_from_string(str(j, "outcome", ""));
+  } catch (const InputError& e) {
+    bad("outcome", e.what());
+  }
+  c.summary = str(j, "summary", "");
+  const json& p = field(j, "profile", "");
+  c.profile.name = str(p, "name", "profile");
+  c.profile.description = str(p, "description", "profile");
+  c.profile.tier = str(p, "tier", "profile");
+  c.profile.sha256 = str(p, "sha256", "profile");
+  c.profile.confidence = number(p, "confidence", "profile");
+  const json& files = field(p, "files", "profile");
+  if (!files.is_array()) bad("profile.files", "expected an array");
+  for (const auto& f : files) c.profile.files.push_back({str(f, "file", "profile.files"), str(f, "sha256", "profile.files")});
+  const json& r = field(j, "results", "");
+  c.results.complete = boolean(r, "complete", "results");
+  c.results.incomplete_reason = str(r, "incomplete_reason", "results");
+  c.results.backend = str(r, "backend", "results");
+  c.results.started_at = str(r, "started_at", "results");
+  c.results.finished_at = str(r, "finished_at", "results");
+  c.results.tool_version = str(r, "tool_version", "results");
+  c.results.git_revision = str(r, "git_revision", "results");
+  const json& planned = field(r, "planned_profile", "results");
+  c.results.planned_profile_name = str(planned, "name", "results.planned_profile");
+  c.results.planned_profile_sha256 = str(planned, "sha256", "results.planned_profile");
+  c.results.sha256 = str(r, "sha256", "results");
+  try {
+    c.inventory = inventory_from_json(field(j, "inventory", ""));
+    const json& after = field(j, "inventory_after", "");
+    if (!after.is_null()) c.inventory_after = inventory_from_json(after);
+  } catch (const InputError& e) {
+    bad("inventory", e.what());
+  }
+  const json& checks = field(j, "checks", "");
+  if (!checks.is_array()) bad("checks", "expected an array");
+  for (std::size_t i = 0; i < checks.size(); ++i)
+    c.checks.push_back(check_from(checks[i], fmt::format("checks[{}]", i)));
+  c.counts = count(c.checks);
+  return c;
+}
+
+} // namespace gpucert::report
