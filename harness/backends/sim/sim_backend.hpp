@@ -2,12 +2,12 @@
 // fault factors and noise, on a virtual clock. Everything it yields is SIMULATED.
 #pragma once
 
-#include <memory>
-#include <random>
-
 #include "harness/measure/backend.hpp"
 #include "harness/sim/faults.hpp"
 #include "harness/sim/sim_node.hpp"
+
+#include <memory>
+#include <random>
 
 namespace gpucert::sim {
 
@@ -30,12 +30,38 @@ public:
   void advance(double seconds) { clock_s_ += seconds; }
   std::mt19937_64& rng() { return rng_; }
 
+  /// Simulated seconds of device work a GPU has done, and how much of it ran throttled.
+  struct GpuLoad {
+    double busy_s = 0;
+    double throttled_s = 0;
+  };
+  const GpuLoad& load(int gpu) const { return load_.at(static_cast<size_t>(gpu)); }
+  /// Device work on `gpus` for `seconds`, concurrently: advances the clock once and each GPU's
+  /// load (which drives the thermal fault and the telemetry).
+  void run_load(const std::vector<int>& gpus, double seconds);
+  /// True once a gpuN:lost@S fault's S has passed on the virtual clock.
+  bool lost(int gpu) const;
+  /// Throws DeviceError("GPU N fell off the bus (simulated) ...") when `gpu` is lost.
+  void check_alive(int gpu) const;
+  /// Clock ratio now: 1, or node().thermal_factor once a gpuN:thermal GPU has carried
+  /// node().thermal_throttle_after_s of load.
+  double clock_factor(int gpu) const;
+  /// Deterministic per-GPU silicon factor in [1 - gpu_spread/2, 1 + gpu_spread/2].
+  double spread_factor(int gpu) const;
+  /// Sample-to-sample coefficient of variation: node:noise=CV when given, else the node's.
+  double noise_cv() const;
+  /// Multiplicative lognormal noise with median 1 and coefficient of variation noise_cv().
+  double noise();
+  /// The fault tokens that name `gpu` (for evidence and messages).
+  std::vector<std::string> fault_tokens(int gpu) const;
+
 private:
   SimNode node_;
   FaultSet faults_;
   std::vector<int> gpus_;
   std::mt19937_64 rng_;
   double clock_s_ = 0;
+  std::vector<GpuLoad> load_;
 };
 
 } // namespace gpucert::sim

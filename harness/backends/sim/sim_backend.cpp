@@ -1,0 +1,140 @@
+// The simulated node: virtual clock, per-GPU load (thermal fault, telemetry), lost GPUs, silicon
+// spread and noise. The benchmark models (models/) turn these into sample times.
+#include "harness/backends/sim/sim_backend.hpp"
+
+#include "harness/backends/sim/sim_telemetry.hpp"
+#include "harness/core/error.hpp"
+#include "harness/sim/sim_inventory.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/core.h>
+
+namespace gpucert::sim {
+
+namespace {
+
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+std::uint64_t fnv1a(const std::string& s) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : s)
+    h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+} // namespace
+
+SimBackend::SimBackend(SimNode node, FaultSet faults, std::vector<int> gpus, std::uint64_t seed)
+    : node_(std::move(node)), faults_(std::move(faults)), gpus_(std::move(gpus)), rng_(seed),
+      load_(static_cast<size_t>(std::max(node_.gpu_count, 0))) {
+  if (gpus_.empty()) {
+    for (int i = 0; i < node_.gpu_count; ++i)
+      gpus_.push_back(i);
+  }
+  for (int g : gpus_) {
+    if (g < 0 || g >= node_.gpu_count)
+      throw InputError(fmt::format("GPU {} does not exist on simulated node {} ({} GPUs: 0-{})", g,
+                                   node_.name, node_.gpu_count, node_.gpu_count - 1));
+  }
+}
+
+Inventory SimBackend::inventory() {
+  Inventory inv = inventory_with_faults(node_, faults_, clock_s_);
+  inv.simulated = true; // whatever the node file says, this never certifies a real node
+  inv.sim_node = node_.name;
+  return inv;
+}
+
+std::unique_ptr<BenchmarkInstance> SimBackend::create(const BenchmarkDef& def, const Params& params,
+                                                      const Target& target) {
+  if (!def.sim)
+    throw EnvironmentError(fmt::format("{}: no simulator model", def.name));
+  const size_t want = target.scope == Scope::gpu ? 1 : target.scope == Scope::gpu_pair ? 2 : 0;
+  if (want != 0 && target.gpus.size() != want)
+    throw InputError(fmt::format("{}: a {} target names {} GPU(s), got {}", def.name,
+                                 to_string(target.scope), want, target.gpus.size()));
+  if (target.scope == Scope::gpu_pair && target.gpus[0] == target.gpus[1])
+    throw InputError(
+        fmt::format("{}: a GPU pair needs two different GPUs, got {}", def.name, target.label()));
+  for (int g : target.gpus) {
+    if (g < 0 || g >= node_.gpu_count)
+      throw InputError(fmt::format("{}: GPU {} does not exist on simulated node {} ({} GPUs)",
+                                   def.name, g, node_.name, node_.gpu_count));
+  }
+  const BenchmarkContext ctx{params, target, *this};
+  return def.sim(ctx);
+}
+
+std::unique_ptr<TelemetrySampler> SimBackend::telemetry(const std::vector<int>& gpus) {
+  return std::make_unique<SimTelemetry>(*this, gpus);
+}
+
+void SimBackend::run_load(const std::vector<int>& gpus, double seconds) {
+  for (int g : gpus) {
+    GpuLoad& l = load_.at(static_cast<size_t>(g));
+    if (faults_.thermal(g)) {
+      // The part of this work done past the throttle point ran at the lower clock.
+      const double start = std::max(l.busy_s, node_.thermal_throttle_after_s);
+      l.throttled_s += std::max(0.0, l.busy_s + seconds - start);
+    }
+    l.busy_s += seconds;
+  }
+  clock_s_ += seconds;
+}
+
+bool SimBackend::lost(int gpu) const {
+  const auto at = faults_.lost_at(gpu);
+  return at && clock_s_ >= *at;
+}
+
+void SimBackend::check_alive(int gpu) const {
+  if (!lost(gpu))
+    return;
+  throw DeviceError(fmt::format("GPU {} fell off the bus (simulated fault gpu{}:lost@{:g}, virtual "
+                                "time {:.2f} s): cudaErrorDevicesUnavailable",
+                                gpu, gpu, *faults_.lost_at(gpu), clock_s_));
+}
+
+double SimBackend::clock_factor(int gpu) const {
+  if (!faults_.thermal(gpu))
+    return 1;
+  return load(gpu).busy_s >= node_.thermal_throttle_after_s ? node_.thermal_factor : 1;
+}
+
+double SimBackend::spread_factor(int gpu) const {
+  const std::uint64_t h = splitmix64(fnv1a(node_.name) ^ static_cast<std::uint64_t>(gpu));
+  const double u = static_cast<double>(h >> 11) * 0x1.0p-53; // [0, 1)
+  return 1 + node_.gpu_spread * (u - 0.5);
+}
+
+double SimBackend::noise_cv() const {
+  return faults_.noise_cv().value_or(node_.noise_cv);
+}
+
+double SimBackend::noise() {
+  const double cv = noise_cv();
+  if (cv <= 0)
+    return 1;
+  // Box-Muller on our own uniform draws: the same seed gives the same run on any libstdc++.
+  auto uniform = [&] { return (static_cast<double>(rng_() >> 11) + 0.5) * 0x1.0p-53; };
+  const double z = std::sqrt(-2 * std::log(uniform())) * std::cos(2 * M_PI * uniform());
+  const double sigma = std::sqrt(std::log1p(cv * cv)); // lognormal with this CV
+  return std::exp(sigma * z);
+}
+
+std::vector<std::string> SimBackend::fault_tokens(int gpu) const {
+  std::vector<std::string> out;
+  for (const auto& f : faults_.all()) {
+    if (f.gpus.empty() || std::find(f.gpus.begin(), f.gpus.end(), gpu) != f.gpus.end())
+      out.push_back(f.token);
+  }
+  return out;
+}
+
+} // namespace gpucert::sim

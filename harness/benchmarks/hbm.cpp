@@ -1,0 +1,47 @@
+// hbm.*: STREAM-style device-memory bandwidth kernels (16-byte accesses), one benchmark per op.
+#include "harness/backends/sim/models/models.hpp"
+#include "harness/benchmarks/catalog.hpp"
+#if GPUCERT_HAVE_CUDA
+#include "harness/backends/cuda/factories.hpp"
+#endif
+
+namespace gpucert {
+
+namespace {
+
+struct HbmOp {
+  const char* op;
+  const char* what; ///< description, with the bytes counted per sample
+};
+
+constexpr HbmOp kOps[] = {
+    {"copy", "c[i] = a[i]; counts 2 x bytes (read + write)"},
+    {"scale", "b[i] = s*c[i]; counts 2 x bytes (read + write)"},
+    {"add", "c[i] = a[i] + b[i]; counts 3 x bytes (2 reads + write)"},
+    {"triad", "a[i] = b[i] + s*c[i]; counts 3 x bytes (2 reads + write)"},
+    {"read", "sum of a[i] (reduction); counts 1 x bytes"},
+    {"write", "a[i] = constant; counts 1 x bytes"},
+};
+
+} // namespace
+
+void register_hbm(Registry& r) {
+  for (const HbmOp& op : kOps) {
+    const std::string name = std::string("hbm.") + op.op;
+    BenchmarkDef d;
+    d.name = name;
+    d.description =
+        std::string("device-memory bandwidth, ") + op.what + "; random data, result verified";
+    d.scope = Scope::gpu;
+    d.axes = {bytes_axis("bytes", "1GiB", "size of EACH array (keep >= 8x L2)")};
+    d.metrics = {gbps_metric(name + ".gbps", std::string("HBM bandwidth, ") + op.op)};
+    const std::string o = op.op;
+#if GPUCERT_HAVE_CUDA
+    d.cuda = [o](const BenchmarkContext& ctx) { return cuda::make_hbm(ctx, o); };
+#endif
+    d.sim = [o](const BenchmarkContext& ctx) { return sim::make_hbm_model(ctx, o); };
+    r.add(std::move(d));
+  }
+}
+
+} // namespace gpucert

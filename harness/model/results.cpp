@@ -1,0 +1,399 @@
+// Raw results as JSON (schema gpucert/results/v1): writing, and strict reading that names the
+// field path of anything malformed, because `gpucert evaluate` re-reads files users hand it.
+#include "harness/model/results.hpp"
+
+#include "harness/core/error.hpp"
+
+#include <cmath>
+#include <fmt/core.h>
+#include <limits>
+
+namespace gpucert {
+
+std::string to_string(Scope s) {
+  switch (s) {
+  case Scope::gpu:
+    return "gpu";
+  case Scope::gpu_pair:
+    return "gpu-pair";
+  case Scope::node:
+    return "node";
+  }
+  throw InternalError("unknown Scope value");
+}
+
+Scope scope_from_string(const std::string& s) {
+  if (s == "gpu")
+    return Scope::gpu;
+  if (s == "gpu-pair" || s == "gpu_pair")
+    return Scope::gpu_pair;
+  if (s == "node")
+    return Scope::node;
+  throw InputError(fmt::format("unknown scope '{}' (expected gpu, gpu-pair or node)", s));
+}
+
+std::string to_string(MeasurementStatus s) {
+  switch (s) {
+  case MeasurementStatus::ok:
+    return "ok";
+  case MeasurementStatus::incorrect:
+    return "incorrect";
+  case MeasurementStatus::error:
+    return "error";
+  case MeasurementStatus::skipped:
+    return "skipped";
+  }
+  throw InternalError("unknown MeasurementStatus value");
+}
+
+MeasurementStatus measurement_status_from_string(const std::string& s) {
+  if (s == "ok")
+    return MeasurementStatus::ok;
+  if (s == "incorrect")
+    return MeasurementStatus::incorrect;
+  if (s == "error")
+    return MeasurementStatus::error;
+  if (s == "skipped")
+    return MeasurementStatus::skipped;
+  throw InputError(
+      fmt::format("unknown measurement status '{}' (expected ok, incorrect, error or skipped)", s));
+}
+
+std::string Target::label() const {
+  switch (scope) {
+  case Scope::gpu:
+    return gpus.empty() ? "gpu?" : fmt::format("gpu{}", gpus[0]);
+  case Scope::gpu_pair:
+    return gpus.size() < 2 ? "gpu?-gpu?" : fmt::format("gpu{}-gpu{}", gpus[0], gpus[1]);
+  case Scope::node:
+    return "node";
+  }
+  throw InternalError("unknown Scope value");
+}
+
+std::string Measurement::key() const {
+  std::string k = benchmark + "[";
+  bool first = true;
+  for (const auto& [name, value] : params) { // std::map: sorted, so the key is stable
+    k += (first ? "" : ",") + name + "=" + value;
+    first = false;
+  }
+  return k + "]@" + target.label();
+}
+
+namespace {
+
+// JSON has no NaN/inf: write them as null, read null back as NaN.
+nlohmann::json number(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
+nlohmann::json numbers(const std::vector<double>& vs) {
+  nlohmann::json a = nlohmann::json::array();
+  for (double v : vs)
+    a.push_back(number(v));
+  return a;
+}
+
+/// A JSON value with the path that reached it, so every complaint names the field.
+struct Field {
+  const nlohmann::json& j;
+  std::string path;
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw InputError(fmt::format("results: {}: {}", path.empty() ? "(document)" : path, what));
+  }
+  static const char* type_name(const nlohmann::json& v) { return v.type_name(); }
+
+  const Field& expect_object() const {
+    if (!j.is_object())
+      fail(fmt::format("expected an object, got {}", type_name(j)));
+    return *this;
+  }
+  bool has(const char* key) const { return j.is_object() && j.contains(key); }
+  Field at(const char* key) const {
+    expect_object();
+    if (!j.contains(key))
+      fail(fmt::format("missing required field '{}'", key));
+    return {j.at(key), path.empty() ? key : path + "." + key};
+  }
+  Field at(size_t i) const { return {j.at(i), fmt::format("{}[{}]", path, i)}; }
+
+  std::string str() const {
+    if (!j.is_string())
+      fail(fmt::format("expected a string, got {}", type_name(j)));
+    return j.get<std::string>();
+  }
+  bool boolean() const {
+    if (!j.is_boolean())
+      fail(fmt::format("expected true or false, got {}", type_name(j)));
+    return j.get<bool>();
+  }
+  double num() const {
+    if (j.is_null())
+      return std::numeric_limits<double>::quiet_NaN();
+    if (!j.is_number())
+      fail(fmt::format("expected a number, got {}", type_name(j)));
+    return j.get<double>();
+  }
+  int integer() const {
+    if (!j.is_number_integer())
+      fail(fmt::format("expected an integer, got {}", type_name(j)));
+    return j.get<int>();
+  }
+  const nlohmann::json& array() const {
+    if (!j.is_array())
+      fail(fmt::format("expected an array, got {}", type_name(j)));
+    return j;
+  }
+  std::vector<double> nums() const {
+    std::vector<double> out;
+    for (size_t i = 0; i < array().size(); ++i)
+      out.push_back(at(i).num());
+    return out;
+  }
+  const nlohmann::json& object() const {
+    expect_object();
+    return j;
+  }
+
+  // Optional fields: absent keeps the default, present must have the right type.
+  void opt(const char* key, std::string& out) const {
+    if (has(key))
+      out = at(key).str();
+  }
+  void opt(const char* key, bool& out) const {
+    if (has(key))
+      out = at(key).boolean();
+  }
+  void opt(const char* key, double& out) const {
+    if (has(key))
+      out = at(key).num();
+  }
+  void opt(const char* key, int& out) const {
+    if (has(key))
+      out = at(key).integer();
+  }
+};
+
+TelemetrySummary telemetry_from(const Field& f) {
+  f.expect_object();
+  TelemetrySummary t;
+  f.opt("available", t.available);
+  f.opt("unavailable_reason", t.unavailable_reason);
+  f.opt("samples", t.samples);
+  f.opt("sm_clock_mhz_min", t.sm_clock_mhz_min);
+  f.opt("sm_clock_mhz_mean", t.sm_clock_mhz_mean);
+  f.opt("sm_clock_mhz_max", t.sm_clock_mhz_max);
+  f.opt("mem_clock_mhz_mean", t.mem_clock_mhz_mean);
+  f.opt("power_w_mean", t.power_w_mean);
+  f.opt("power_w_max", t.power_w_max);
+  f.opt("temperature_c_max", t.temperature_c_max);
+  if (f.has("throttle_fraction")) {
+    const Field tf = f.at("throttle_fraction");
+    for (const auto& [reason, value] : tf.object().items())
+      t.throttle_fraction[reason] = tf.at(reason.c_str()).num();
+  }
+  return t;
+}
+
+Target target_from(const Field& f) {
+  Target t;
+  const Field scope = f.at("scope");
+  try {
+    t.scope = scope_from_string(scope.str());
+  } catch (const InputError& e) {
+    scope.fail(e.what());
+  }
+  const Field gpus = f.at("gpus");
+  for (size_t i = 0; i < gpus.array().size(); ++i)
+    t.gpus.push_back(gpus.at(i).integer());
+  const size_t want = t.scope == Scope::gpu ? 1 : t.scope == Scope::gpu_pair ? 2 : 0;
+  if (want != 0 && t.gpus.size() != want)
+    gpus.fail(fmt::format("a {} target names {} GPU(s), got {}", to_string(t.scope), want,
+                          t.gpus.size()));
+  return t;
+}
+
+Measurement measurement_from(const Field& f) {
+  f.expect_object();
+  Measurement m;
+  m.benchmark = f.at("benchmark").str();
+  if (f.has("params")) {
+    const Field p = f.at("params");
+    for (const auto& [name, value] : p.object().items())
+      m.params[name] = p.at(name.c_str()).str();
+  }
+  m.target = target_from(f.at("target"));
+  const Field status = f.at("status");
+  try {
+    m.status = measurement_status_from_string(status.str());
+  } catch (const InputError& e) {
+    status.fail(e.what());
+  }
+  f.opt("message", m.message);
+  if (f.has("verification")) {
+    const Field v = f.at("verification");
+    v.expect_object();
+    v.opt("checked", m.verification.checked);
+    v.opt("passed", m.verification.passed);
+    v.opt("detail", m.verification.detail);
+  }
+  f.opt("bytes_per_sample", m.bytes_per_sample);
+  f.opt("flops_per_sample", m.flops_per_sample);
+  f.opt("items_per_sample", m.items_per_sample);
+  f.opt("warmup_samples", m.warmup_samples);
+  if (f.has("seconds"))
+    m.seconds = f.at("seconds").nums();
+  if (f.has("metrics")) {
+    const Field ms = f.at("metrics");
+    for (const auto& [name, values] : ms.object().items()) {
+      const Field mf = ms.at(name.c_str());
+      m.metrics[name] = mf.nums();
+      if (m.metrics[name].size() != m.seconds.size())
+        mf.fail(fmt::format("has {} values but there are {} samples", m.metrics[name].size(),
+                            m.seconds.size()));
+    }
+  }
+  if (f.has("telemetry")) {
+    const Field tel = f.at("telemetry");
+    for (const auto& [gpu, summary] : tel.object().items()) {
+      int index = -1;
+      try {
+        size_t used = 0;
+        index = std::stoi(gpu, &used);
+        if (used != gpu.size() || index < 0)
+          index = -1;
+      } catch (const std::exception&) {
+      }
+      if (index < 0)
+        tel.fail(fmt::format("key '{}' is not a GPU index", gpu));
+      m.telemetry[index] = telemetry_from(tel.at(gpu.c_str()));
+    }
+  }
+  f.opt("stop_reason", m.stop_reason);
+  f.opt("started_at", m.started_at);
+  f.opt("finished_at", m.finished_at);
+  if (f.has("extra"))
+    m.extra = f.at("extra").object();
+  return m;
+}
+
+Inventory inventory_from(const Field& f) {
+  try {
+    return inventory_from_json(f.j);
+  } catch (const InputError& e) {
+    f.fail(e.what());
+  }
+}
+
+} // namespace
+
+nlohmann::json to_json(const TelemetrySummary& t) {
+  nlohmann::json throttle = nlohmann::json::object();
+  for (const auto& [reason, fraction] : t.throttle_fraction)
+    throttle[reason] = number(fraction);
+  return {{"available", t.available},
+          {"unavailable_reason", t.unavailable_reason},
+          {"samples", t.samples},
+          {"sm_clock_mhz_min", number(t.sm_clock_mhz_min)},
+          {"sm_clock_mhz_mean", number(t.sm_clock_mhz_mean)},
+          {"sm_clock_mhz_max", number(t.sm_clock_mhz_max)},
+          {"mem_clock_mhz_mean", number(t.mem_clock_mhz_mean)},
+          {"power_w_mean", number(t.power_w_mean)},
+          {"power_w_max", number(t.power_w_max)},
+          {"temperature_c_max", number(t.temperature_c_max)},
+          {"throttle_fraction", throttle}};
+}
+
+nlohmann::json to_json(const Measurement& m) {
+  nlohmann::json metrics = nlohmann::json::object();
+  for (const auto& [name, values] : m.metrics)
+    metrics[name] = numbers(values);
+  nlohmann::json telemetry = nlohmann::json::object();
+  for (const auto& [gpu, summary] : m.telemetry)
+    telemetry[std::to_string(gpu)] = to_json(summary);
+  return {{"key", m.key()},
+          {"benchmark", m.benchmark},
+          {"params", m.params},
+          {"target",
+           {{"scope", to_string(m.target.scope)},
+            {"gpus", m.target.gpus},
+            {"label", m.target.label()}}},
+          {"status", to_string(m.status)},
+          {"message", m.message},
+          {"verification",
+           {{"checked", m.verification.checked},
+            {"passed", m.verification.passed},
+            {"detail", m.verification.detail}}},
+          {"bytes_per_sample", number(m.bytes_per_sample)},
+          {"flops_per_sample", number(m.flops_per_sample)},
+          {"items_per_sample", number(m.items_per_sample)},
+          {"warmup_samples", m.warmup_samples},
+          {"seconds", numbers(m.seconds)},
+          {"metrics", metrics},
+          {"telemetry", telemetry},
+          {"stop_reason", m.stop_reason},
+          {"started_at", m.started_at},
+          {"finished_at", m.finished_at},
+          {"extra", m.extra}};
+}
+
+nlohmann::json to_json(const Results& r) {
+  nlohmann::json measurements = nlohmann::json::array();
+  for (const auto& m : r.measurements)
+    measurements.push_back(to_json(m));
+  return {{"schema", r.schema},
+          {"tool_version", r.tool_version},
+          {"git_revision", r.git_revision},
+          {"backend", r.backend},
+          {"simulated", r.simulated},
+          {"complete", r.complete},
+          {"incomplete_reason", r.incomplete_reason},
+          {"started_at", r.started_at},
+          {"finished_at", r.finished_at},
+          {"profile_name", r.profile_name},
+          {"profile_sha256", r.profile_sha256},
+          {"method", r.method},
+          {"provenance", r.provenance},
+          {"inventory_before", to_json(r.inventory_before)},
+          {"inventory_after", r.inventory_after ? to_json(*r.inventory_after) : nullptr},
+          {"measurements", measurements}};
+}
+
+Measurement measurement_from_json(const nlohmann::json& j) {
+  return measurement_from({j, ""});
+}
+
+Results results_from_json(const nlohmann::json& j) {
+  const Field doc{j, ""};
+  doc.expect_object();
+  Results r;
+  const Field schema = doc.at("schema");
+  r.schema = schema.str();
+  if (r.schema != kResultsSchema)
+    schema.fail(
+        fmt::format("unsupported schema '{}' (this gpucert reads {})", r.schema, kResultsSchema));
+  doc.opt("tool_version", r.tool_version);
+  doc.opt("git_revision", r.git_revision);
+  r.backend = doc.at("backend").str();
+  r.simulated = doc.at("simulated").boolean();
+  doc.opt("complete", r.complete);
+  doc.opt("incomplete_reason", r.incomplete_reason);
+  doc.opt("started_at", r.started_at);
+  doc.opt("finished_at", r.finished_at);
+  doc.opt("profile_name", r.profile_name);
+  doc.opt("profile_sha256", r.profile_sha256);
+  if (doc.has("method"))
+    r.method = doc.at("method").object();
+  if (doc.has("provenance"))
+    r.provenance = doc.at("provenance").object();
+  r.inventory_before = inventory_from(doc.at("inventory_before"));
+  if (doc.has("inventory_after") && !j.at("inventory_after").is_null())
+    r.inventory_after = inventory_from(doc.at("inventory_after"));
+  const Field ms = doc.at("measurements");
+  for (size_t i = 0; i < ms.array().size(); ++i)
+    r.measurements.push_back(measurement_from(ms.at(i)));
+  return r;
+}
+
+} // namespace gpucert
