@@ -3,7 +3,6 @@
 
 #include <fmt/core.h>
 
-#include "gpucert/version.hpp"
 #include "harness/core/error.hpp"
 #include "reports/certificate.hpp"
 

@@ -1,0 +1,30 @@
+// Shared text formatting of the renderers: quantities with units, intervals, the SIMULATED stamp.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "reports/certificate.hpp"
+
+namespace gpucert::report {
+
+inline constexpr const char* kSimulatedStamp = "SIMULATED — not a certification";
+
+/// "791 TFLOP/s", "2.04 TB/s" (GB/s ≥ 1000 shown in TB/s), "2.47 us", "0.41".
+std::string quantity(double value, const std::string& unit);
+/// The number alone, scaled as `quantity` would scale it for `unit` (for ranges).
+std::string number_for(double value, const std::string& unit);
+/// "median 791 TFLOP/s", "value true", "max 87 °C"; "—" when nothing was read.
+std::string value_text(const Check& k);
+/// "CI 2.03–2.05" / "exact" / "" for a check.
+std::string interval_text(const Check& k);
+/// Threshold in display units: "≥ 2.80 TB/s".
+std::string threshold_text(const Check& k);
+/// Cause or message, whichever explains the verdict.
+std::string explanation(const Check& k);
+/// "simulator node X, faults: a, b" for the SIMULATED banners.
+std::string simulation_note(const Certificate& c);
+/// "8 × NVIDIA H100 80GB HBM3 · driver 580 · CUDA 13.0 · NCCL 2.28.9"
+std::string node_line(const Certificate& c);
+
+} // namespace gpucert::report
