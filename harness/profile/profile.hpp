@@ -61,6 +61,9 @@ struct Clause {
   std::string stat = "median";
   std::optional<double> min, max;
   std::optional<Expected> equals;
+  /// Sustained load: sample for exactly this many seconds (no early stop), e.g. to expose a
+  /// GPU that throttles after minutes of work. Empty: the method's adaptive stopping rule.
+  std::optional<double> duration;
   std::string description, contract_ref;
   std::map<std::string, Loc> locs; ///< where each key ("id", "metric", "params.m", ...) was written
 

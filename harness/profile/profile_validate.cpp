@@ -253,6 +253,11 @@ Clause build_clause(const RawClause& rc, const Registry& registry) {
   if (c.min && c.max && *c.min > *c.max)
     fail(f.at("max").loc, "max", fmt::format("min ({:g}) is above max ({:g}): nothing can pass", *c.min, *c.max));
 
+  if (auto it = f.find("duration"); it != f.end()) {
+    if (health)
+      fail(it->second.loc, "duration", fmt::format("health metric '{}' is read, not measured: no duration", c.metric));
+    c.duration = in_range(it->second, "duration", 0, 86400, true, false, "a duration lies in (0, 86400] seconds");
+  }
   if (auto it = f.find("description"); it != f.end()) c.description = as_string(it->second, "description");
   if (auto it = f.find("contract_ref"); it != f.end()) c.contract_ref = as_string(it->second, "contract_ref");
   return c;

@@ -1,0 +1,154 @@
+// The run loop (see certify_run.hpp). Results are always on disk: a crash or a kill leaves the
+// file with everything measured so far and complete=false.
+#include "harness/certify/certify_run.hpp"
+
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <thread>
+
+#include <fmt/core.h>
+
+#include "gpucert/version.hpp"
+#include "harness/certify/atomic_file.hpp"
+#include "harness/certify/plan.hpp"
+#include "harness/certify/progress.hpp"
+#include "harness/certify/stop_signal.hpp"
+#include "harness/core/error.hpp"
+#include "harness/evaluate/evaluate.hpp"
+
+extern char** environ;
+
+namespace gpucert::certify {
+
+std::string utc_timestamp() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:03d}Z", buf, static_cast<int>(ms));
+}
+
+nlohmann::json relevant_environment() {
+  nlohmann::json env = nlohmann::json::object();
+  for (char** e = environ; e && *e; ++e) {
+    const std::string kv = *e;
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string key = kv.substr(0, eq);
+    if (key.rfind("NCCL_", 0) == 0 || key == "CUDA_VISIBLE_DEVICES" || key == "CUDA_DEVICE_ORDER" ||
+        key == "CUBLASLT_LOG_LEVEL" || key == "CUDA_MODULE_LOADING")
+      env[key] = kv.substr(eq + 1);
+  }
+  return env;
+}
+
+namespace {
+
+constexpr const char* kInProgress = "in progress (a file left like this means the run crashed or was killed)";
+
+void save(const Results& r, const RunOptions& opts) {
+  if (!opts.results_path.empty()) write_file_atomic(opts.results_path, to_json(r).dump(1) + "\n");
+}
+
+void pace(double seconds) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < until && stop_signal() == 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
+} // namespace
+
+RunOutput run_certification(const profile::Profile& profile, Backend& backend, const RunOptions& opts) {
+  Results r;
+  r.tool_version = kToolVersion;
+  r.git_revision = kGitRevision;
+  r.backend = backend.name();
+  r.simulated = backend.simulated();
+  r.complete = false;
+  r.incomplete_reason = kInProgress;
+  r.started_at = utc_timestamp();
+  r.profile_name = profile.name;
+  r.profile_sha256 = profile.sha256;
+  const std::vector<int> gpus = backend.gpus();
+  r.provenance = opts.provenance;
+  r.provenance["gpus"] = gpus;
+  r.provenance["environment"] = relevant_environment();
+  r.inventory_before = backend.inventory(); // EnvironmentError: nothing to certify
+
+  const std::vector<PlannedMeasurement> planned = plan(profile, gpus);
+  r.method = {{"profile_method",
+               {{"confidence", profile.method.confidence},
+                {"target_rel_ci", profile.method.target_rel_ci},
+                {"min_samples", profile.method.min_samples},
+                {"max_samples", profile.method.max_samples},
+                {"max_seconds_per_clause", profile.method.max_seconds_per_clause}}},
+              {"tier", profile::to_string(profile.tier)},
+              {"policy", policy_for(profile.method, profile.tier, 0).to_json()},
+              {"planned_measurements", planned.size()}};
+  save(r, opts);
+
+  Progress progress(opts.progress);
+  double budget_left = 0;
+  for (const auto& p : planned) budget_left += p.policy.max_seconds;
+  try {
+    for (std::size_t i = 0; i < planned.size() && stop_signal() == 0; ++i) {
+      const PlannedMeasurement& p = planned[i];
+      const int index = static_cast<int>(i) + 1, total = static_cast<int>(planned.size());
+      const double t0 = backend.now_seconds();
+      const double later = budget_left - p.policy.max_seconds;
+      progress.update(index, total, p.label, 0, budget_left, true);
+      Decided verdict_rule;
+      if (!p.sustained) verdict_rule = evaluate::decided_rule(p.clauses, profile.method.confidence);
+      // Asked after every sample once min_samples are in: also where a signal ends the window.
+      Decided rule = [&](const Measurement& m) {
+        progress.update(index, total, p.label, static_cast<int>(m.seconds.size()),
+                        later + std::max(0.0, p.policy.max_seconds - (backend.now_seconds() - t0)));
+        if (stop_signal() != 0) return true;
+        return verdict_rule && verdict_rule(m);
+      };
+      Measurement m = measure(backend, *p.def, p.params, p.target, p.policy, rule);
+      if (stop_signal() != 0 && m.stop_reason == "decided") m.stop_reason = "interrupted (" + stop_signal_name() + ")";
+      r.measurements.push_back(std::move(m));
+      budget_left = later;
+      save(r, opts);
+      if (opts.pace_seconds > 0) pace(opts.pace_seconds);
+    }
+  } catch (const std::exception& e) {
+    // Keep what was measured; the caller reports the error itself.
+    progress.clear();
+    r.incomplete_reason = fmt::format("crash: {}", e.what());
+    r.finished_at = utc_timestamp();
+    try {
+      save(r, opts);
+    } catch (const std::exception&) {
+    }
+    throw;
+  }
+  progress.clear();
+
+  try {
+    r.inventory_after = backend.inventory();
+  } catch (const std::exception& e) {
+    r.provenance["inventory_after_error"] = e.what();
+  }
+  r.finished_at = utc_timestamp();
+  if (stop_signal() != 0) {
+    r.complete = false;
+    r.incomplete_reason = stop_signal_name();
+  } else {
+    r.complete = true;
+    r.incomplete_reason.clear();
+  }
+  save(r, opts);
+
+  RunOutput out;
+  out.certificate = evaluate::evaluate(profile, r);
+  out.results = std::move(r);
+  return out;
+}
+
+} // namespace gpucert::certify
