@@ -1,10 +1,36 @@
-// PLACEHOLDER for `gpucert inventory` until its implementation lands (replace this whole file).
+// `gpucert inventory [--json] [--simulate NODE] [--fault F]...`: what is in this node, health
+// state included. A table by default; --json gives the gpucert/inventory/v1 document.
 #include "harness/cli/commands.hpp"
+#include "harness/cli/inventory_table.hpp"
+
+#include <cstdio>
+#include <fmt/core.h>
+#include <memory>
 
 namespace gpucert::cli {
+namespace {
+
+struct InventoryOptions {
+  bool json = false;
+  NodeOptions node;
+};
+
+} // namespace
+
 void add_inventory(CLI::App& app, Commands& cmds) {
-  auto* sub = app.add_subcommand("inventory", "not yet available");
-  sub->allow_extras();
-  cmds.push_back({sub, []() -> ExitCode { throw InternalError("inventory: not yet implemented"); }});
+  auto opts = std::make_shared<InventoryOptions>();
+  auto* sub = app.add_subcommand("inventory", "what is in this node, health state included");
+  sub->add_flag("--json", opts->json, "print the inventory as JSON (schema gpucert/inventory/v1)");
+  add_node_options(sub, opts->node, /*with_gpus=*/false);
+  cmds.push_back({sub, [opts]() -> ExitCode {
+                    const Inventory inv = make_backend(opts->node)->inventory();
+                    if (opts->json)
+                      fmt::print("{}\n", to_json(inv).dump(2));
+                    else
+                      fmt::print("{}", render_inventory_table(inv));
+                    std::fflush(stdout);
+                    return ExitCode::certified; // 0: the inventory was read
+                  }});
 }
+
 } // namespace gpucert::cli

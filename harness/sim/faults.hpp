@@ -9,6 +9,8 @@
 
 namespace gpucert::sim {
 
+struct SimNode;
+
 struct Fault {
   enum class Kind { gemm, hbm, pcie, nvlink, thermal, ecc_uncorrectable, sdc, lost, noise };
   Kind kind = Kind::gemm;
@@ -24,6 +26,9 @@ struct Fault {
 /// Parses and validates every token against a node of `gpu_count` GPUs. Throws InputError
 /// naming the token and what is wrong (syntax, unknown kind, GPU/link that does not exist).
 std::vector<Fault> parse_faults(const std::vector<std::string>& tokens, int gpu_count);
+/// As above, and also against what `node` has: a PCIe link can only train down from its maximum,
+/// and an nvlink fault needs two GPUs that are NVLink-connected on that node.
+std::vector<Fault> parse_faults(const std::vector<std::string>& tokens, const SimNode& node);
 
 /// The faults in effect, with queries the simulator models use.
 class FaultSet {
@@ -34,7 +39,7 @@ public:
   double gemm_factor(int gpu) const;
   double hbm_factor(int gpu) const;
   double nvlink_factor(int a, int b) const; ///< order-insensitive; 1 when no fault
-  std::optional<Fault> pcie(int gpu) const;  ///< trained-down link, if any
+  std::optional<Fault> pcie(int gpu) const; ///< trained-down link, if any
   bool thermal(int gpu) const;
   long long ecc_uncorrectable(int gpu) const;
   bool sdc(int gpu) const;
