@@ -1,9 +1,9 @@
 // Certificate vocabulary: verdict and outcome names, threshold text, counts, exit codes.
 #include "reports/certificate.hpp"
 
-#include <fmt/core.h>
-
 #include "harness/core/error.hpp"
+
+#include <fmt/core.h>
 
 namespace gpucert::report {
 
@@ -24,9 +24,12 @@ std::string to_string(Verdict v) {
 }
 
 Verdict verdict_from_string(const std::string& s) {
-  for (Verdict v : {Verdict::pass, Verdict::fail, Verdict::inconclusive, Verdict::error, Verdict::skipped})
-    if (to_string(v) == s) return v;
-  throw InputError(fmt::format("'{}' is not a verdict (PASS, FAIL, INCONCLUSIVE, ERROR, SKIPPED)", s));
+  for (Verdict v :
+       {Verdict::pass, Verdict::fail, Verdict::inconclusive, Verdict::error, Verdict::skipped})
+    if (to_string(v) == s)
+      return v;
+  throw InputError(
+      fmt::format("'{}' is not a verdict (PASS, FAIL, INCONCLUSIVE, ERROR, SKIPPED)", s));
 }
 
 std::string to_string(Outcome o) {
@@ -43,16 +46,22 @@ std::string to_string(Outcome o) {
 
 Outcome outcome_from_string(const std::string& s) {
   for (Outcome o : {Outcome::certified, Outcome::not_certified, Outcome::inconclusive})
-    if (to_string(o) == s) return o;
-  throw InputError(fmt::format("'{}' is not an outcome (CERTIFIED, NOT CERTIFIED, INCONCLUSIVE)", s));
+    if (to_string(o) == s)
+      return o;
+  throw InputError(
+      fmt::format("'{}' is not an outcome (CERTIFIED, NOT CERTIFIED, INCONCLUSIVE)", s));
 }
 
 std::string Threshold::str() const {
   const std::string u = unit.empty() ? "" : " " + unit;
-  if (equals) return "= " + *equals;
-  if (min && max) return fmt::format("{:g}–{:g}{}", *min, *max, u);
-  if (min) return fmt::format("≥ {:g}{}", *min, u);
-  if (max) return fmt::format("≤ {:g}{}", *max, u);
+  if (equals)
+    return "= " + *equals;
+  if (min && max)
+    return fmt::format("{:g}–{:g}{}", *min, *max, u);
+  if (min)
+    return fmt::format("≥ {:g}{}", *min, u);
+  if (max)
+    return fmt::format("≤ {:g}{}", *max, u);
   return "(none)";
 }
 

@@ -2,15 +2,14 @@
 // data made by harness/evaluate, read by the renderers (one file each in reports/).
 #pragma once
 
+#include "harness/model/inventory.hpp"
+#include "harness/model/results.hpp"
+
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include "harness/model/inventory.hpp"
-#include "harness/model/results.hpp"
 
 namespace gpucert::report {
 
@@ -35,13 +34,13 @@ struct Threshold {
 
 struct Check {
   std::string clause_id, metric, description, contract_ref;
-  std::string kind;   ///< "benchmark", "health", "match"
+  std::string kind; ///< "benchmark", "health", "match"
   Scope scope = Scope::gpu;
   std::string target; ///< "gpu3", "gpu0-gpu1", "node"
   std::vector<int> gpus;
   Verdict verdict = Verdict::error;
-  std::string stat;   ///< "median", "p10", "value"
-  std::optional<double> value;    ///< the statistic (numeric metrics)
+  std::string stat;                    ///< "median", "p10", "value"
+  std::optional<double> value;         ///< the statistic (numeric metrics)
   std::optional<std::string> observed; ///< text/yes-no readings as read: "false", "NVIDIA ..."
   std::optional<double> ci_lo, ci_hi;
   std::string ci_method; ///< "order-statistic", "bootstrap-percentile", "exact", "observed"
@@ -74,7 +73,7 @@ struct ResultsRef {
   bool complete = false;
   std::string incomplete_reason;
   std::string backend, started_at, finished_at;
-  std::string tool_version, git_revision; ///< of the tool that measured
+  std::string tool_version, git_revision;                   ///< of the tool that measured
   std::string planned_profile_name, planned_profile_sha256; ///< profile the run was planned from
   std::string sha256; ///< of the results document (canonical JSON dump)
 };

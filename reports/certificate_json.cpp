@@ -1,10 +1,10 @@
-// Certificate <-> JSON (schema gpucert/certificate/v1, described by schema/certificate.schema.json).
-#include <cmath>
-
-#include <fmt/core.h>
-
+// Certificate <-> JSON (schema gpucert/certificate/v1, described by
+// schema/certificate.schema.json).
 #include "harness/core/error.hpp"
 #include "reports/certificate.hpp"
+
+#include <cmath>
+#include <fmt/core.h>
 
 namespace gpucert::report {
 
@@ -12,9 +12,15 @@ using nlohmann::json;
 
 namespace {
 
-json num(double d) { return std::isfinite(d) ? json(d) : json(nullptr); }
-json opt(const std::optional<double>& d) { return d ? num(*d) : json(nullptr); }
-json opt(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+json num(double d) {
+  return std::isfinite(d) ? json(d) : json(nullptr);
+}
+json opt(const std::optional<double>& d) {
+  return d ? num(*d) : json(nullptr);
+}
+json opt(const std::optional<std::string>& s) {
+  return s ? json(*s) : json(nullptr);
+}
 
 std::string scope_text(Scope s) {
   switch (s) {
@@ -44,9 +50,11 @@ json telemetry_json(const TelemetrySummary& t) {
 
 json check_json(const Check& c) {
   json tel = json::object();
-  for (const auto& [gpu, t] : c.telemetry) tel[std::to_string(gpu)] = telemetry_json(t);
+  for (const auto& [gpu, t] : c.telemetry)
+    tel[std::to_string(gpu)] = telemetry_json(t);
   json samples = json::array();
-  for (double s : c.samples) samples.push_back(num(s));
+  for (double s : c.samples)
+    samples.push_back(num(s));
   return {{"clause_id", c.clause_id},
           {"metric", c.metric},
           {"kind", c.kind},
@@ -61,7 +69,10 @@ json check_json(const Check& c) {
           {"value", opt(c.value)},
           {"observed", opt(c.observed)},
           {"interval",
-           {{"lo", opt(c.ci_lo)}, {"hi", opt(c.ci_hi)}, {"method", c.ci_method}, {"confidence", num(c.confidence)}}},
+           {{"lo", opt(c.ci_lo)},
+            {"hi", opt(c.ci_hi)},
+            {"method", c.ci_method},
+            {"confidence", num(c.confidence)}}},
           {"threshold",
            {{"min", opt(c.threshold.min)},
             {"max", opt(c.threshold.max)},
@@ -88,42 +99,52 @@ json check_json(const Check& c) {
 }
 
 const json& field(const json& j, const char* key, const std::string& path) {
-  if (!j.is_object()) bad(path, "expected an object");
+  if (!j.is_object())
+    bad(path, "expected an object");
   auto it = j.find(key);
-  if (it == j.end()) bad(path.empty() ? key : path + "." + key, "missing");
+  if (it == j.end())
+    bad(path.empty() ? key : path + "." + key, "missing");
   return *it;
 }
 
 std::string str(const json& j, const char* key, const std::string& path) {
   const json& v = field(j, key, path);
-  if (!v.is_string()) bad(path + "." + key, "expected a string");
+  if (!v.is_string())
+    bad(path + "." + key, "expected a string");
   return v.get<std::string>();
 }
 
 bool boolean(const json& j, const char* key, const std::string& path) {
   const json& v = field(j, key, path);
-  if (!v.is_boolean()) bad(path + "." + key, "expected true or false");
+  if (!v.is_boolean())
+    bad(path + "." + key, "expected true or false");
   return v.get<bool>();
 }
 
 double number(const json& j, const char* key, const std::string& path) {
   const json& v = field(j, key, path);
-  if (v.is_null()) return NAN;
-  if (!v.is_number()) bad(path + "." + key, "expected a number");
+  if (v.is_null())
+    return NAN;
+  if (!v.is_number())
+    bad(path + "." + key, "expected a number");
   return v.get<double>();
 }
 
 std::optional<double> opt_number(const json& j, const char* key, const std::string& path) {
   const json& v = field(j, key, path);
-  if (v.is_null()) return std::nullopt;
-  if (!v.is_number()) bad(path + "." + key, "expected a number or null");
+  if (v.is_null())
+    return std::nullopt;
+  if (!v.is_number())
+    bad(path + "." + key, "expected a number or null");
   return v.get<double>();
 }
 
 std::optional<std::string> opt_str(const json& j, const char* key, const std::string& path) {
   const json& v = field(j, key, path);
-  if (v.is_null()) return std::nullopt;
-  if (!v.is_string()) bad(path + "." + key, "expected a string or null");
+  if (v.is_null())
+    return std::nullopt;
+  if (!v.is_string())
+    bad(path + "." + key, "expected a string or null");
   return v.get<std::string>();
 }
 
@@ -140,9 +161,11 @@ TelemetrySummary telemetry_from(const json& j, const std::string& path) {
   t.power_w_max = number(j, "power_w_max", path);
   t.temperature_c_max = number(j, "temperature_c_max", path);
   const json& tf = field(j, "throttle_fraction", path);
-  if (!tf.is_object()) bad(path + ".throttle_fraction", "expected an object");
+  if (!tf.is_object())
+    bad(path + ".throttle_fraction", "expected an object");
   for (auto it = tf.begin(); it != tf.end(); ++it) {
-    if (!it.value().is_number()) bad(path + ".throttle_fraction." + it.key(), "expected a number");
+    if (!it.value().is_number())
+      bad(path + ".throttle_fraction." + it.key(), "expected a number");
     t.throttle_fraction[it.key()] = it.value().get<double>();
   }
   return t;
@@ -156,15 +179,21 @@ Check check_from(const json& j, const std::string& path) {
   c.description = str(j, "description", path);
   c.contract_ref = str(j, "contract_ref", path);
   const std::string scope = str(j, "scope", path);
-  if (scope == "gpu") c.scope = Scope::gpu;
-  else if (scope == "gpu-pair") c.scope = Scope::gpu_pair;
-  else if (scope == "node") c.scope = Scope::node;
-  else bad(path + ".scope", "'" + scope + "' is not a scope");
+  if (scope == "gpu")
+    c.scope = Scope::gpu;
+  else if (scope == "gpu-pair")
+    c.scope = Scope::gpu_pair;
+  else if (scope == "node")
+    c.scope = Scope::node;
+  else
+    bad(path + ".scope", "'" + scope + "' is not a scope");
   c.target = str(j, "target", path);
   const json& gpus = field(j, "gpus", path);
-  if (!gpus.is_array()) bad(path + ".gpus", "expected an array");
+  if (!gpus.is_array())
+    bad(path + ".gpus", "expected an array");
   for (const auto& g : gpus) {
-    if (!g.is_number_integer()) bad(path + ".gpus", "expected integers");
+    if (!g.is_number_integer())
+      bad(path + ".gpus", "expected integers");
     c.gpus.push_back(g.get<int>());
   }
   c.params = str(j, "params", path);
@@ -191,10 +220,13 @@ Check check_from(const json& j, const std::string& path) {
   c.margin_rel = opt_number(j, "margin_rel", path);
   c.n = static_cast<int>(number(j, "n", path));
   const json& samples = field(j, "samples", path);
-  if (!samples.is_array()) bad(path + ".samples", "expected an array");
-  for (const auto& s : samples) c.samples.push_back(s.is_number() ? s.get<double>() : NAN);
+  if (!samples.is_array())
+    bad(path + ".samples", "expected an array");
+  for (const auto& s : samples)
+    c.samples.push_back(s.is_number() ? s.get<double>() : NAN);
   const json& tel = field(j, "telemetry", path);
-  if (!tel.is_object()) bad(path + ".telemetry", "expected an object");
+  if (!tel.is_object())
+    bad(path + ".telemetry", "expected an object");
   for (auto it = tel.begin(); it != tel.end(); ++it) {
     int gpu = 0;
     try {
@@ -217,49 +249,56 @@ Check check_from(const json& j, const std::string& path) {
 
 json to_json(const Certificate& c) {
   json files = json::array();
-  for (const auto& [name, sha] : c.profile.files) files.push_back({{"file", name}, {"sha256", sha}});
+  for (const auto& [name, sha] : c.profile.files)
+    files.push_back({{"file", name}, {"sha256", sha}});
   json checks = json::array();
-  for (const auto& k : c.checks) checks.push_back(check_json(k));
-  return {{"schema", c.schema},
-          {"tool", {{"name", "gpucert"}, {"version", c.tool_version}, {"git_revision", c.git_revision}}},
-          {"simulated", c.simulated},
-          {"outcome", to_string(c.outcome)},
-          {"summary", c.summary},
-          {"profile",
-           {{"name", c.profile.name},
-            {"description", c.profile.description},
-            {"tier", c.profile.tier},
-            {"sha256", c.profile.sha256},
-            {"files", files},
-            {"confidence", num(c.profile.confidence)}}},
-          {"results",
-           {{"complete", c.results.complete},
-            {"incomplete_reason", c.results.incomplete_reason},
-            {"backend", c.results.backend},
-            {"started_at", c.results.started_at},
-            {"finished_at", c.results.finished_at},
-            {"tool_version", c.results.tool_version},
-            {"git_revision", c.results.git_revision},
-            {"planned_profile", {{"name", c.results.planned_profile_name}, {"sha256", c.results.planned_profile_sha256}}},
-            {"sha256", c.results.sha256}}},
-          {"inventory", gpucert::to_json(c.inventory)},
-          {"inventory_after", c.inventory_after ? gpucert::to_json(*c.inventory_after) : json(nullptr)},
-          {"counts",
-           {{"total", c.counts.total},
-            {"pass", c.counts.pass},
-            {"fail", c.counts.fail},
-            {"inconclusive", c.counts.inconclusive},
-            {"error", c.counts.error},
-            {"skipped", c.counts.skipped}}},
-          {"checks", checks}};
+  for (const auto& k : c.checks)
+    checks.push_back(check_json(k));
+  return {
+      {"schema", c.schema},
+      {"tool",
+       {{"name", "gpucert"}, {"version", c.tool_version}, {"git_revision", c.git_revision}}},
+      {"simulated", c.simulated},
+      {"outcome", to_string(c.outcome)},
+      {"summary", c.summary},
+      {"profile",
+       {{"name", c.profile.name},
+        {"description", c.profile.description},
+        {"tier", c.profile.tier},
+        {"sha256", c.profile.sha256},
+        {"files", files},
+        {"confidence", num(c.profile.confidence)}}},
+      {"results",
+       {{"complete", c.results.complete},
+        {"incomplete_reason", c.results.incomplete_reason},
+        {"backend", c.results.backend},
+        {"started_at", c.results.started_at},
+        {"finished_at", c.results.finished_at},
+        {"tool_version", c.results.tool_version},
+        {"git_revision", c.results.git_revision},
+        {"planned_profile",
+         {{"name", c.results.planned_profile_name}, {"sha256", c.results.planned_profile_sha256}}},
+        {"sha256", c.results.sha256}}},
+      {"inventory", gpucert::to_json(c.inventory)},
+      {"inventory_after", c.inventory_after ? gpucert::to_json(*c.inventory_after) : json(nullptr)},
+      {"counts",
+       {{"total", c.counts.total},
+        {"pass", c.counts.pass},
+        {"fail", c.counts.fail},
+        {"inconclusive", c.counts.inconclusive},
+        {"error", c.counts.error},
+        {"skipped", c.counts.skipped}}},
+      {"checks", checks}};
 }
 
 Certificate certificate_from_json(const json& j) {
   Certificate c;
-  if (!j.is_object()) throw InputError("certificate: expected a JSON object");
+  if (!j.is_object())
+    throw InputError("certificate: expected a JSON object");
   c.schema = str(j, "schema", "");
   if (c.schema != kCertificateSchema)
-    bad("schema", fmt::format("'{}' is not supported (expected '{}')", c.schema, kCertificateSchema));
+    bad("schema",
+        fmt::format("'{}' is not supported (expected '{}')", c.schema, kCertificateSchema));
   const json& tool = field(j, "tool", "");
   c.tool_version = str(tool, "version", "tool");
   c.git_revision = str(tool, "git_revision", "tool");
@@ -277,8 +316,10 @@ Certificate certificate_from_json(const json& j) {
   c.profile.sha256 = str(p, "sha256", "profile");
   c.profile.confidence = number(p, "confidence", "profile");
   const json& files = field(p, "files", "profile");
-  if (!files.is_array()) bad("profile.files", "expected an array");
-  for (const auto& f : files) c.profile.files.push_back({str(f, "file", "profile.files"), str(f, "sha256", "profile.files")});
+  if (!files.is_array())
+    bad("profile.files", "expected an array");
+  for (const auto& f : files)
+    c.profile.files.push_back({str(f, "file", "profile.files"), str(f, "sha256", "profile.files")});
   const json& r = field(j, "results", "");
   c.results.complete = boolean(r, "complete", "results");
   c.results.incomplete_reason = str(r, "incomplete_reason", "results");
@@ -294,12 +335,14 @@ Certificate certificate_from_json(const json& j) {
   try {
     c.inventory = inventory_from_json(field(j, "inventory", ""));
     const json& after = field(j, "inventory_after", "");
-    if (!after.is_null()) c.inventory_after = inventory_from_json(after);
+    if (!after.is_null())
+      c.inventory_after = inventory_from_json(after);
   } catch (const InputError& e) {
     bad("inventory", e.what());
   }
   const json& checks = field(j, "checks", "");
-  if (!checks.is_array()) bad("checks", "expected an array");
+  if (!checks.is_array())
+    bad("checks", "expected an array");
   for (std::size_t i = 0; i < checks.size(); ++i)
     c.checks.push_back(check_from(checks[i], fmt::format("checks[{}]", i)));
   c.counts = count(c.checks);

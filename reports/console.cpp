@@ -1,13 +1,12 @@
 // The run summary on the terminal (DESIGN.md's illustration): node, profile, one line per clause
 // (targets that agree collapse into one line), then the outcome line.
-#include <algorithm>
-#include <cmath>
-#include <set>
-
-#include <fmt/core.h>
-
 #include "reports/format.hpp"
 #include "reports/render.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/core.h>
+#include <set>
 
 namespace gpucert::report {
 
@@ -15,34 +14,44 @@ namespace {
 
 /// "gpu0..7", "gpu0,2,5", "28 pairs", "node".
 std::string targets_label(const std::vector<const Check*>& group) {
-  if (group.size() == 1) return group.front()->target;
+  if (group.size() == 1)
+    return group.front()->target;
   if (group.front()->scope == Scope::gpu) {
     std::vector<int> ids;
     for (const Check* k : group)
-      if (!k->gpus.empty()) ids.push_back(k->gpus.front());
+      if (!k->gpus.empty())
+        ids.push_back(k->gpus.front());
     bool contiguous = !ids.empty();
-    for (std::size_t i = 1; i < ids.size(); ++i) contiguous = contiguous && ids[i] == ids[i - 1] + 1;
-    if (contiguous) return fmt::format("gpu{}..{}", ids.front(), ids.back());
+    for (std::size_t i = 1; i < ids.size(); ++i)
+      contiguous = contiguous && ids[i] == ids[i - 1] + 1;
+    if (contiguous)
+      return fmt::format("gpu{}..{}", ids.front(), ids.back());
     std::string s = "gpu";
-    for (std::size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      s += (i ? "," : "") + std::to_string(ids[i]);
     return s;
   }
-  if (group.front()->scope == Scope::gpu_pair) return fmt::format("{} pairs", group.size());
+  if (group.front()->scope == Scope::gpu_pair)
+    return fmt::format("{} pairs", group.size());
   return fmt::format("{} targets", group.size());
 }
 
 std::string range_text(const std::vector<const Check*>& group) {
   const Check& first = *group.front();
-  if (group.size() == 1 || first.threshold.equals || !first.value) return value_text(first);
+  if (group.size() == 1 || first.threshold.equals || !first.value)
+    return value_text(first);
   double lo = INFINITY, hi = -INFINITY;
   for (const Check* k : group) {
-    if (!k->value) continue;
+    if (!k->value)
+      continue;
     lo = std::min(lo, *k->value);
     hi = std::max(hi, *k->value);
   }
   const std::string unit = first.threshold.unit;
   const bool scaled = unit == "GB/s" && hi >= 1000;
-  auto num = [&](double v) { return scaled ? fmt::format("{:.2f}", v / 1000) : number_for(v, ""); };
+  auto num = [&](double v) {
+    return scaled ? fmt::format("{:.2f}", v / 1000) : number_for(v, unit);
+  };
   const std::string shown_unit = scaled ? "TB/s" : (unit == "fraction" ? "" : unit);
   const std::string nums = num(lo) == num(hi) ? num(lo) : num(lo) + "–" + num(hi);
   return fmt::format("{} {}{}", first.stat, nums, shown_unit.empty() ? "" : " " + shown_unit);
@@ -55,30 +64,51 @@ std::string pass_extra(const std::vector<const Check*>& group) {
   for (const Check* k : group) {
     n_lo = std::min(n_lo, k->n);
     n_hi = std::max(n_hi, k->n);
-    if (k->ci_lo && k->ci_hi && k->value && *k->value != 0 && k->ci_method != "exact" && k->ci_method != "observed") {
+    if (k->ci_lo && k->ci_hi && k->value && *k->value != 0 && k->ci_method != "exact" &&
+        k->ci_method != "observed") {
       any_ci = true;
       worst_rel = std::max(worst_rel, (*k->ci_hi - *k->ci_lo) / 2 / std::fabs(*k->value));
     }
   }
-  if (!any_ci) return "";
+  if (!any_ci)
+    return "";
   const std::string n = n_lo == n_hi ? std::to_string(n_lo) : fmt::format("{}–{}", n_lo, n_hi);
-  return fmt::format("({:.0f}% CI ±{:.1f}%, n={})", 100 * group.front()->confidence, 100 * worst_rel, n);
+  return fmt::format("({:.0f}% CI ±{:.1f}%, n={})", 100 * group.front()->confidence,
+                     100 * worst_rel, n);
 }
 
-std::string line(const std::vector<const Check*>& group) {
+struct Widths {
+  std::size_t clause = 10, target = 8, value = 20, threshold = 12;
+};
+
+std::string pad(const std::string& s, std::size_t width) {
+  // Column widths count characters, not bytes ("≥", "–", "°" are multi-byte in UTF-8).
+  std::size_t chars = 0;
+  for (unsigned char c : s)
+    chars += (c & 0xc0) != 0x80;
+  return chars >= width ? s : s + std::string(width - chars, ' ');
+}
+
+std::string line(const std::vector<const Check*>& group, const Widths& w) {
   const Check& k = *group.front();
   std::string extra;
   if (k.verdict == Verdict::pass) {
     extra = pass_extra(group);
   } else {
     const std::string ci = interval_text(k);
-    if (!ci.empty()) extra = "(" + ci + ")";
+    if (!ci.empty())
+      extra = "(" + ci + ")";
     const std::string why = explanation(k);
-    if (!why.empty()) extra += (extra.empty() ? "" : "  ") + std::string(k.verdict == Verdict::fail ? "cause: " : "") + why;
+    if (!why.empty())
+      extra += (extra.empty() ? "" : "  ") +
+               std::string(k.verdict == Verdict::fail ? "cause: " : "") + why;
   }
-  std::string s = fmt::format("  {:<12} {:<24} {:<10} {:<28} {:<16} {}", to_string(k.verdict), k.clause_id,
-                              targets_label(group), range_text(group), threshold_text(k), extra);
-  while (!s.empty() && s.back() == ' ') s.pop_back();
+  std::string s =
+      fmt::format("  {} {} {} {} {} {}", pad(to_string(k.verdict), 5), pad(k.clause_id, w.clause),
+                  pad(targets_label(group), w.target), pad(range_text(group), w.value),
+                  pad(threshold_text(k), w.threshold), extra);
+  while (!s.empty() && s.back() == ' ')
+    s.pop_back();
   return s + "\n";
 }
 
@@ -86,34 +116,56 @@ std::string line(const std::vector<const Check*>& group) {
 
 std::string render_console(const Certificate& c, const ConsoleOptions& opts) {
   std::string out;
-  if (c.simulated) out += fmt::format("*** {} ({}) ***\n", kSimulatedStamp, simulation_note(c));
+  if (c.simulated)
+    out += fmt::format("*** {} ({}) ***\n", kSimulatedStamp, simulation_note(c));
   out += "node " + node_line(c) + "\n";
   std::set<std::string> clauses;
-  for (const auto& k : c.checks) clauses.insert(k.clause_id);
+  for (const auto& k : c.checks)
+    clauses.insert(k.clause_id);
   out += fmt::format("profile {} (sha256 {}…) · {} clauses × scopes = {} checks\n", c.profile.name,
                      c.profile.sha256.substr(0, 8), clauses.size(), c.checks.size());
   // Group consecutive checks of one clause with the same verdict, when they passed or were
   // skipped; every other verdict gets its own line, naming its target.
+  std::vector<std::vector<const Check*>> groups;
   for (std::size_t i = 0; i < c.checks.size();) {
     std::vector<const Check*> group{&c.checks[i]};
     const Check& k = c.checks[i];
     std::size_t j = i + 1;
     if (k.verdict == Verdict::pass || k.verdict == Verdict::skipped) {
-      while (j < c.checks.size() && c.checks[j].clause_id == k.clause_id && c.checks[j].verdict == k.verdict &&
+      while (j < c.checks.size() && c.checks[j].clause_id == k.clause_id &&
+             c.checks[j].verdict == k.verdict &&
              (k.verdict == Verdict::pass || c.checks[j].message == k.message)) {
         group.push_back(&c.checks[j]);
         ++j;
       }
     }
-    out += line(group);
+    groups.push_back(std::move(group));
     i = j;
   }
+  Widths w;
+  auto chars = [](const std::string& s) {
+    std::size_t n = 0;
+    for (unsigned char ch : s)
+      n += (ch & 0xc0) != 0x80;
+    return n;
+  };
+  for (const auto& g : groups) {
+    w.clause = std::max(w.clause, chars(g.front()->clause_id));
+    w.target = std::max(w.target, chars(targets_label(g)));
+    w.value = std::max(w.value, std::min<std::size_t>(32, chars(range_text(g))));
+    w.threshold =
+        std::max(w.threshold, std::min<std::size_t>(24, chars(threshold_text(*g.front()))));
+  }
+  for (const auto& g : groups)
+    out += line(g, w);
   std::string verdict = to_string(c.outcome);
-  if (c.simulated) verdict += std::string(" (") + kSimulatedStamp + ")";
+  if (c.simulated)
+    verdict += std::string(" (") + kSimulatedStamp + ")";
   out += fmt::format("{}: {}.", verdict, c.summary);
   if (!opts.evidence.empty()) {
     out += " Evidence:";
-    for (std::size_t i = 0; i < opts.evidence.size(); ++i) out += (i ? ", " : " ") + opts.evidence[i];
+    for (std::size_t i = 0; i < opts.evidence.size(); ++i)
+      out += (i ? ", " : " ") + opts.evidence[i];
   }
   out += "\n";
   return out;

@@ -2,41 +2,50 @@
 #include "reports/format.hpp"
 
 #include <cmath>
-#include <map>
-
 #include <fmt/core.h>
+#include <map>
 
 namespace gpucert::report {
 
 namespace {
-bool tera(double v, const std::string& unit) { return unit == "GB/s" && std::fabs(v) >= 1000; }
+bool tera(double v, const std::string& unit) {
+  return unit == "GB/s" && std::fabs(v) >= 1000;
+}
 } // namespace
 
 std::string number_for(double v, const std::string& unit) {
-  if (!std::isfinite(v)) return "n/a";
-  if (tera(v, unit)) return fmt::format("{:.2f}", v / 1000);
-  const double a = std::fabs(v);
-  if (a >= 100) return fmt::format("{:.0f}", v);
-  if (a >= 10) return fmt::format("{:.1f}", v);
-  if (a == 0) return "0";
-  return fmt::format("{:.3g}", v);
+  if (!std::isfinite(v))
+    return "n/a";
+  if (tera(v, unit))
+    return fmt::format("{:.2f}", v / 1000);
+  if (unit == "fraction")
+    return fmt::format("{:.0f}%", 100 * v);
+  if (std::fabs(v) >= 100)
+    return fmt::format("{:.0f}", v);
+  return fmt::format("{:.3g}", v); // 55.4, 2.48, 16, 0.5: three significant digits, no padding
 }
 
 std::string quantity(double v, const std::string& unit) {
-  if (unit.empty() || unit == "fraction") return number_for(v, unit);
-  if (tera(v, unit)) return number_for(v, unit) + " TB/s";
+  if (unit.empty() || unit == "fraction")
+    return number_for(v, unit);
+  if (tera(v, unit))
+    return number_for(v, unit) + " TB/s";
   return number_for(v, unit) + " " + unit;
 }
 
 std::string value_text(const Check& k) {
-  if (k.observed && (!k.value || k.threshold.equals)) return k.stat + " " + *k.observed;
-  if (!k.value) return "—";
+  if (k.observed && (!k.value || k.threshold.equals))
+    return k.stat + " " + *k.observed;
+  if (!k.value)
+    return "—";
   return k.stat + " " + quantity(*k.value, k.threshold.unit);
 }
 
 std::string interval_text(const Check& k) {
-  if (!k.ci_lo || !k.ci_hi) return "";
-  if (k.ci_method == "exact" || k.ci_method == "observed") return "";
+  if (!k.ci_lo || !k.ci_hi)
+    return "";
+  if (k.ci_method == "exact" || k.ci_method == "observed")
+    return "";
   // Show the interval in the value's scale (TB/s when the value is shown in TB/s).
   const double ref = k.value.value_or(*k.ci_hi);
   const bool scaled = tera(ref, k.threshold.unit);
@@ -46,37 +55,50 @@ std::string interval_text(const Check& k) {
 
 std::string threshold_text(const Check& k) {
   const Threshold& t = k.threshold;
-  if (t.equals) return "= " + *t.equals;
-  if (t.min && t.max) return fmt::format("{}–{}", quantity(*t.min, t.unit), quantity(*t.max, t.unit));
-  if (t.min) return "≥ " + quantity(*t.min, t.unit);
-  if (t.max) return "≤ " + quantity(*t.max, t.unit);
+  if (t.equals)
+    return "= " + *t.equals;
+  if (t.min && t.max)
+    return fmt::format("{}–{}", quantity(*t.min, t.unit), quantity(*t.max, t.unit));
+  if (t.min)
+    return "≥ " + quantity(*t.min, t.unit);
+  if (t.max)
+    return "≤ " + quantity(*t.max, t.unit);
   return "";
 }
 
 std::string explanation(const Check& k) {
-  if (k.verdict == Verdict::fail) return k.cause.empty() ? "no cause found in telemetry or inventory" : k.cause;
+  if (k.verdict == Verdict::fail)
+    return k.cause.empty() ? "no cause found in telemetry or inventory" : k.cause;
   return k.message;
 }
 
 std::string simulation_note(const Certificate& c) {
-  std::string s = "simulator node " + (c.inventory.sim_node.empty() ? std::string("?") : c.inventory.sim_node);
+  std::string s =
+      "simulator node " + (c.inventory.sim_node.empty() ? std::string("?") : c.inventory.sim_node);
   if (!c.inventory.sim_faults.empty()) {
     s += ", faults:";
-    for (const auto& f : c.inventory.sim_faults) s += " " + f;
+    for (const auto& f : c.inventory.sim_faults)
+      s += " " + f;
   }
   return s;
 }
 
 std::string node_line(const Certificate& c) {
   std::map<std::string, int> models;
-  for (const auto& g : c.inventory.gpus) ++models[g.name.value_or("unknown GPU")];
+  for (const auto& g : c.inventory.gpus)
+    ++models[g.name.value_or("unknown GPU")];
   std::string s = c.inventory.node.hostname.value_or("node");
-  for (const auto& [name, n] : models) s += fmt::format(" · {} × {}", n, name);
-  if (c.inventory.gpus.empty()) s += " · no GPU";
+  for (const auto& [name, n] : models)
+    s += fmt::format(" · {} × {}", n, name);
+  if (c.inventory.gpus.empty())
+    s += " · no GPU";
   const NodeInfo& n = c.inventory.node;
-  if (n.driver_version) s += " · driver " + *n.driver_version;
-  if (n.cuda_driver_version) s += " · CUDA " + *n.cuda_driver_version;
-  if (n.nccl_version) s += " · NCCL " + *n.nccl_version;
+  if (n.driver_version)
+    s += " · driver " + *n.driver_version;
+  if (n.cuda_driver_version)
+    s += " · CUDA " + *n.cuda_driver_version;
+  if (n.nccl_version)
+    s += " · NCCL " + *n.nccl_version;
   return s;
 }
 

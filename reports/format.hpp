@@ -1,10 +1,10 @@
 // Shared text formatting of the renderers: quantities with units, intervals, the SIMULATED stamp.
 #pragma once
 
+#include "reports/certificate.hpp"
+
 #include <string>
 #include <string_view>
-
-#include "reports/certificate.hpp"
 
 namespace gpucert::report {
 

@@ -1,37 +1,45 @@
 // A self-contained HTML page of the certificate (no scripts, no external resources).
-#include <fmt/core.h>
-
 #include "reports/format.hpp"
 #include "reports/render.hpp"
 #include "reports/xml.hpp"
+
+#include <fmt/core.h>
 
 namespace gpucert::report {
 
 std::string render_html(const Certificate& c) {
   auto e = [](const std::string& s) { return xml_escape(s); };
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  out += fmt::format("<title>gpucert {} — {}</title>\n", e(to_string(c.outcome)), e(c.profile.name));
+  out +=
+      fmt::format("<title>gpucert {} — {}</title>\n", e(to_string(c.outcome)), e(c.profile.name));
   out += "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-         "td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}.PASS{color:#070}.FAIL,.ERROR{color:#b00;"
-         "font-weight:bold}.INCONCLUSIVE{color:#a60}.SKIPPED{color:#666}.sim{background:#fd0;padding:.5em;"
+         "td,th{border:1px solid #ccc;padding:2px "
+         "6px;text-align:left}.PASS{color:#070}.FAIL,.ERROR{color:#b00;"
+         "font-weight:bold}.INCONCLUSIVE{color:#a60}.SKIPPED{color:#666}.sim{background:#fd0;"
+         "padding:.5em;"
          "font-weight:bold}</style>\n</head>\n<body>\n";
   if (c.simulated)
     out += fmt::format("<p class=\"sim\">{} ({})</p>\n", e(kSimulatedStamp), e(simulation_note(c)));
   out += fmt::format("<h1>{}</h1>\n<p>{}</p>\n", e(to_string(c.outcome)), e(c.summary));
-  out += fmt::format("<p>node {}<br>profile {} ({}, sha256 <code>{}</code>)<br>gpucert {} ({})</p>\n", e(node_line(c)),
-                     e(c.profile.name), e(c.profile.tier), e(c.profile.sha256), e(c.tool_version), e(c.git_revision));
-  out += "<table>\n<tr><th>verdict</th><th>clause</th><th>target</th><th>measured</th><th>threshold</th>"
+  out +=
+      fmt::format("<p>node {}<br>profile {} ({}, sha256 <code>{}</code>)<br>gpucert {} ({})</p>\n",
+                  e(node_line(c)), e(c.profile.name), e(c.profile.tier), e(c.profile.sha256),
+                  e(c.tool_version), e(c.git_revision));
+  out += "<table>\n<tr><th>verdict</th><th>clause</th><th>target</th><th>measured</"
+         "th><th>threshold</th>"
          "<th>interval</th><th>n</th><th>why</th></tr>\n";
   // Failures first, as in the Markdown report.
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& k : c.checks) {
       const bool bad = k.verdict == Verdict::fail || k.verdict == Verdict::error;
-      if ((pass == 0) != bad) continue;
+      if ((pass == 0) != bad)
+        continue;
       const std::string v = to_string(k.verdict);
-      out += fmt::format("<tr><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                         "<td>{}</td><td>{}</td></tr>\n",
-                         v, v, e(k.clause_id), e(k.target), e(value_text(k)), e(threshold_text(k)),
-                         e(interval_text(k)), k.n, e(explanation(k)));
+      out += fmt::format(
+          "<tr><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+          "<td>{}</td><td>{}</td></tr>\n",
+          v, v, e(k.clause_id), e(k.target), e(value_text(k)), e(threshold_text(k)),
+          e(interval_text(k)), k.n, e(explanation(k)));
     }
   }
   out += "</table>\n</body>\n</html>\n";

@@ -1,11 +1,10 @@
 // Markdown report: outcome first, then what failed (FAIL, ERROR), what is undecided, what passed.
-#include <algorithm>
-#include <map>
-
-#include <fmt/core.h>
-
 #include "reports/format.hpp"
 #include "reports/render.hpp"
+
+#include <algorithm>
+#include <fmt/core.h>
+#include <map>
 
 namespace gpucert::report {
 
@@ -15,11 +14,15 @@ namespace {
 std::string cell(const std::string& s) {
   std::string out;
   for (char ch : s) {
-    if (ch == '|') out += "\\|";
-    else if (ch == '\n' || ch == '\r') out += ' ';
-    else if (ch == '*' || ch == '_' || ch == '`' || ch == '<' || ch == '>' || ch == '[' || ch == ']')
+    if (ch == '|')
+      out += "\\|";
+    else if (ch == '\n' || ch == '\r')
+      out += ' ';
+    else if (ch == '*' || ch == '_' || ch == '`' || ch == '<' || ch == '>' || ch == '[' ||
+             ch == ']')
       out += std::string("\\") + ch;
-    else out += ch;
+    else
+      out += ch;
   }
   return out.empty() ? " " : out;
 }
@@ -30,9 +33,11 @@ void table(std::string& out, const std::vector<const Check*>& rows, bool with_wh
                   : "| verdict | clause | target | measured | threshold | interval | n |\n"
                     "|---|---|---|---|---|---|---|\n";
   for (const Check* k : rows) {
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |", to_string(k->verdict), cell(k->clause_id), cell(k->target),
-                       cell(value_text(*k)), cell(threshold_text(*k)), cell(interval_text(*k)), k->n);
-    if (with_why) out += " " + cell(explanation(*k)) + " |";
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |", to_string(k->verdict),
+                       cell(k->clause_id), cell(k->target), cell(value_text(*k)),
+                       cell(threshold_text(*k)), cell(interval_text(*k)), k->n);
+    if (with_why)
+      out += " " + cell(explanation(*k)) + " |";
     out += "\n";
   }
   out += "\n";
@@ -42,23 +47,29 @@ void table(std::string& out, const std::vector<const Check*>& rows, bool with_wh
 
 std::string render_markdown(const Certificate& c) {
   std::string out;
-  out += fmt::format("# gpucert: {}{}\n\n", to_string(c.outcome), c.simulated ? " (SIMULATED)" : "");
+  out +=
+      fmt::format("# gpucert: {}{}\n\n", to_string(c.outcome), c.simulated ? " (SIMULATED)" : "");
   if (c.simulated)
-    out += fmt::format("> **{}.** These figures come from the simulator ({}); they say nothing about "
-                       "real hardware.\n\n",
-                       kSimulatedStamp, cell(simulation_note(c)));
+    out +=
+        fmt::format("> **{}.** These figures come from the simulator ({}); they say nothing about "
+                    "real hardware.\n\n",
+                    kSimulatedStamp, cell(simulation_note(c)));
   if (!c.results.complete)
     out += fmt::format("> **Run incomplete ({}).** Clauses not reached are ERROR.\n\n",
-                       c.results.incomplete_reason.empty() ? "unknown reason" : c.results.incomplete_reason);
+                       c.results.incomplete_reason.empty() ? "unknown reason"
+                                                           : c.results.incomplete_reason);
   out += cell(c.summary) + "\n\n";
   out += "| | |\n|---|---|\n";
   out += fmt::format("| node | {} |\n", cell(node_line(c)));
-  out += fmt::format("| profile | {} ({}, sha256 `{}`) |\n", cell(c.profile.name), c.profile.tier, c.profile.sha256);
+  out += fmt::format("| profile | {} ({}, sha256 `{}`) |\n", cell(c.profile.name), c.profile.tier,
+                     c.profile.sha256);
   out += fmt::format("| confidence | {:.0f}% |\n", 100 * c.profile.confidence);
-  out += fmt::format("| results | {} backend, {}–{}{} |\n", cell(c.results.backend), cell(c.results.started_at),
-                     cell(c.results.finished_at), c.results.complete ? "" : ", incomplete");
-  out += fmt::format("| checks | {} PASS, {} FAIL, {} ERROR, {} INCONCLUSIVE, {} SKIPPED of {} |\n", c.counts.pass,
-                     c.counts.fail, c.counts.error, c.counts.inconclusive, c.counts.skipped, c.counts.total);
+  out += fmt::format("| results | {} backend, {}–{}{} |\n", cell(c.results.backend),
+                     cell(c.results.started_at), cell(c.results.finished_at),
+                     c.results.complete ? "" : ", incomplete");
+  out += fmt::format("| checks | {} PASS, {} FAIL, {} ERROR, {} INCONCLUSIVE, {} SKIPPED of {} |\n",
+                     c.counts.pass, c.counts.fail, c.counts.error, c.counts.inconclusive,
+                     c.counts.skipped, c.counts.total);
   out += fmt::format("| tool | gpucert {} ({}) |\n\n", cell(c.tool_version), cell(c.git_revision));
 
   std::vector<const Check*> bad, undecided, passed, skipped;
@@ -82,7 +93,8 @@ std::string render_markdown(const Certificate& c) {
     }
   }
   // FAILs before ERRORs: a measured miss is the most actionable line of the report.
-  std::stable_partition(bad.begin(), bad.end(), [](const Check* k) { return k->verdict == Verdict::fail; });
+  std::stable_partition(bad.begin(), bad.end(),
+                        [](const Check* k) { return k->verdict == Verdict::fail; });
   if (!bad.empty()) {
     out += "## Failures and errors\n\n";
     table(out, bad, true);
@@ -99,13 +111,15 @@ std::string render_markdown(const Certificate& c) {
     out += "## Skipped\n\n";
     table(out, skipped, true);
   }
-  out += "## GPUs\n\n| gpu | name | PCIe | NVLink | ECC | uncorrectable ECC | serial |\n|---|---|---|---|---|---|---|\n";
+  out += "## GPUs\n\n| gpu | name | PCIe | NVLink | ECC | uncorrectable ECC | serial "
+         "|\n|---|---|---|---|---|---|---|\n";
   for (const auto& g : c.inventory.gpus) {
     auto opt = [](const auto& o) { return o ? fmt::format("{}", *o) : std::string("?"); };
-    out += fmt::format("| {} | {} | gen{} x{} | {}/{} | {} | {} | {} |\n", g.index, cell(g.name.value_or("?")),
-                       opt(g.pcie_gen_current), opt(g.pcie_width_current), opt(g.nvlink_links_active),
-                       opt(g.nvlink_links_total), g.ecc_enabled ? (*g.ecc_enabled ? "on" : "off") : "?",
-                       opt(g.ecc_uncorrected_volatile), cell(g.serial.value_or("?")));
+    out += fmt::format(
+        "| {} | {} | gen{} x{} | {}/{} | {} | {} | {} |\n", g.index, cell(g.name.value_or("?")),
+        opt(g.pcie_gen_current), opt(g.pcie_width_current), opt(g.nvlink_links_active),
+        opt(g.nvlink_links_total), g.ecc_enabled ? (*g.ecc_enabled ? "on" : "off") : "?",
+        opt(g.ecc_uncorrected_volatile), cell(g.serial.value_or("?")));
   }
   out += "\n";
   return out;

@@ -1,11 +1,10 @@
 // Prometheus text exposition (node_exporter textfile collector): one gauge family per figure,
 // labels name the profile, clause, target and metric; `simulated` is a label on every series.
-#include <cmath>
-#include <functional>
-
-#include <fmt/core.h>
-
 #include "reports/render.hpp"
+
+#include <cmath>
+#include <fmt/core.h>
+#include <functional>
 
 namespace gpucert::report {
 
@@ -14,17 +13,23 @@ namespace {
 std::string label_value(const std::string& s) {
   std::string out;
   for (char ch : s) {
-    if (ch == '\\') out += "\\\\";
-    else if (ch == '"') out += "\\\"";
-    else if (ch == '\n') out += "\\n";
-    else out += ch;
+    if (ch == '\\')
+      out += "\\\\";
+    else if (ch == '"')
+      out += "\\\"";
+    else if (ch == '\n')
+      out += "\\n";
+    else
+      out += ch;
   }
   return out;
 }
 
 std::string sample_value(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  if (std::isnan(v))
+    return "NaN";
+  if (std::isinf(v))
+    return v > 0 ? "+Inf" : "-Inf";
   return fmt::format("{:.17g}", v);
 }
 
@@ -33,34 +38,43 @@ std::string sample_value(double v) {
 std::string render_prometheus(const Certificate& c) {
   std::string out;
   const std::string sim = c.simulated ? "true" : "false";
-  const std::string base = fmt::format("profile=\"{}\",node=\"{}\",simulated=\"{}\"", label_value(c.profile.name),
-                                       label_value(c.inventory.node.hostname.value_or("")), sim);
+  const std::string base =
+      fmt::format("profile=\"{}\",node=\"{}\",simulated=\"{}\"", label_value(c.profile.name),
+                  label_value(c.inventory.node.hostname.value_or("")), sim);
   auto family = [&](const char* name, const char* help) {
     out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, help, name);
   };
-  family("gpucert_certified", "1 when the node is certified against the profile (never from a simulator run).");
-  out += fmt::format("gpucert_certified{{{},outcome=\"{}\"}} {}\n", base, label_value(to_string(c.outcome)),
+  family("gpucert_certified",
+         "1 when the node is certified against the profile (never from a simulator run).");
+  out += fmt::format("gpucert_certified{{{},outcome=\"{}\"}} {}\n", base,
+                     label_value(to_string(c.outcome)),
                      c.outcome == Outcome::certified && !c.simulated ? 1 : 0);
   family("gpucert_checks", "Checks by verdict.");
-  for (Verdict v : {Verdict::pass, Verdict::fail, Verdict::inconclusive, Verdict::error, Verdict::skipped}) {
+  for (Verdict v :
+       {Verdict::pass, Verdict::fail, Verdict::inconclusive, Verdict::error, Verdict::skipped}) {
     int n = 0;
-    for (const auto& k : c.checks) n += k.verdict == v;
+    for (const auto& k : c.checks)
+      n += k.verdict == v;
     out += fmt::format("gpucert_checks{{{},verdict=\"{}\"}} {}\n", base, to_string(v), n);
   }
   auto labels = [&](const Check& k) {
-    return fmt::format("{},clause=\"{}\",target=\"{}\",metric=\"{}\"", base, label_value(k.clause_id),
-                       label_value(k.target), label_value(k.metric));
+    return fmt::format("{},clause=\"{}\",target=\"{}\",metric=\"{}\"", base,
+                       label_value(k.clause_id), label_value(k.target), label_value(k.metric));
   };
   family("gpucert_check_verdict", "1 for the verdict a check received (label verdict).");
   for (const auto& k : c.checks)
-    out += fmt::format("gpucert_check_verdict{{{},verdict=\"{}\"}} 1\n", labels(k), to_string(k.verdict));
-  auto series = [&](const char* name, const char* help, const std::function<std::optional<double>(const Check&)>& get,
+    out += fmt::format("gpucert_check_verdict{{{},verdict=\"{}\"}} 1\n", labels(k),
+                       to_string(k.verdict));
+  auto series = [&](const char* name, const char* help,
+                    const std::function<std::optional<double>(const Check&)>& get,
                     const std::string& extra = "") {
     bool any = false;
     for (const auto& k : c.checks) {
       auto v = get(k);
-      if (!v) continue;
-      if (!any) family(name, help);
+      if (!v)
+        continue;
+      if (!any)
+        family(name, help);
       any = true;
       out += fmt::format("{}{{{}{}}} {}\n", name, labels(k), extra, sample_value(*v));
     }
@@ -71,8 +85,10 @@ std::string render_prometheus(const Certificate& c) {
          [](const Check& k) { return k.ci_lo; });
   series("gpucert_check_ci_high", "Upper end of the confidence interval of the statistic.",
          [](const Check& k) { return k.ci_hi; });
-  series("gpucert_check_threshold_min", "Contracted minimum.", [](const Check& k) { return k.threshold.min; });
-  series("gpucert_check_threshold_max", "Contracted maximum.", [](const Check& k) { return k.threshold.max; });
+  series("gpucert_check_threshold_min", "Contracted minimum.",
+         [](const Check& k) { return k.threshold.min; });
+  series("gpucert_check_threshold_max", "Contracted maximum.",
+         [](const Check& k) { return k.threshold.max; });
   series("gpucert_check_samples", "Samples behind the statistic.",
          [](const Check& k) { return std::optional<double>(k.n); });
   return out;

@@ -2,11 +2,11 @@
 // writes the text to stdout or a file.
 #pragma once
 
+#include "reports/certificate.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "reports/certificate.hpp"
 
 namespace gpucert::report {
 

@@ -25,8 +25,10 @@ std::string xml_escape(std::string_view text) {
       out += "&apos;";
       break;
     default:
-      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) out += "\xEF\xBF\xBD";
-      else out += ch;
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+        out += "\xEF\xBF\xBD";
+      else
+        out += ch;
     }
   }
   return out;

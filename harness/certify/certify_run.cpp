@@ -2,13 +2,6 @@
 // file with everything measured so far and complete=false.
 #include "harness/certify/certify_run.hpp"
 
-#include <chrono>
-#include <cstring>
-#include <ctime>
-#include <thread>
-
-#include <fmt/core.h>
-
 #include "gpucert/version.hpp"
 #include "harness/certify/atomic_file.hpp"
 #include "harness/certify/plan.hpp"
@@ -17,6 +10,12 @@
 #include "harness/core/error.hpp"
 #include "harness/evaluate/evaluate.hpp"
 
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <fmt/core.h>
+#include <thread>
+
 extern char** environ;
 
 namespace gpucert::certify {
@@ -24,7 +23,8 @@ namespace gpucert::certify {
 std::string utc_timestamp() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
@@ -37,7 +37,8 @@ nlohmann::json relevant_environment() {
   for (char** e = environ; e && *e; ++e) {
     const std::string kv = *e;
     const auto eq = kv.find('=');
-    if (eq == std::string::npos) continue;
+    if (eq == std::string::npos)
+      continue;
     const std::string key = kv.substr(0, eq);
     if (key.rfind("NCCL_", 0) == 0 || key == "CUDA_VISIBLE_DEVICES" || key == "CUDA_DEVICE_ORDER" ||
         key == "CUBLASLT_LOG_LEVEL" || key == "CUDA_MODULE_LOADING")
@@ -48,10 +49,12 @@ nlohmann::json relevant_environment() {
 
 namespace {
 
-constexpr const char* kInProgress = "in progress (a file left like this means the run crashed or was killed)";
+constexpr const char* kInProgress =
+    "in progress (a file left like this means the run crashed or was killed)";
 
 void save(const Results& r, const RunOptions& opts) {
-  if (!opts.results_path.empty()) write_file_atomic(opts.results_path, to_json(r).dump(1) + "\n");
+  if (!opts.results_path.empty())
+    write_file_atomic(opts.results_path, to_json(r).dump(1) + "\n");
 }
 
 void pace(double seconds) {
@@ -62,7 +65,8 @@ void pace(double seconds) {
 
 } // namespace
 
-RunOutput run_certification(const profile::Profile& profile, Backend& backend, const RunOptions& opts) {
+RunOutput run_certification(const profile::Profile& profile, Backend& backend,
+                            const RunOptions& opts) {
   Results r;
   r.tool_version = kToolVersion;
   r.git_revision = kGitRevision;
@@ -93,7 +97,8 @@ RunOutput run_certification(const profile::Profile& profile, Backend& backend, c
 
   Progress progress(opts.progress);
   double budget_left = 0;
-  for (const auto& p : planned) budget_left += p.policy.max_seconds;
+  for (const auto& p : planned)
+    budget_left += p.policy.max_seconds;
   try {
     for (std::size_t i = 0; i < planned.size() && stop_signal() == 0; ++i) {
       const PlannedMeasurement& p = planned[i];
@@ -102,20 +107,24 @@ RunOutput run_certification(const profile::Profile& profile, Backend& backend, c
       const double later = budget_left - p.policy.max_seconds;
       progress.update(index, total, p.label, 0, budget_left, true);
       Decided verdict_rule;
-      if (!p.sustained) verdict_rule = evaluate::decided_rule(p.clauses, profile.method.confidence);
+      if (!p.sustained)
+        verdict_rule = evaluate::decided_rule(p.clauses, profile.method.confidence);
       // Asked after every sample once min_samples are in: also where a signal ends the window.
       Decided rule = [&](const Measurement& m) {
         progress.update(index, total, p.label, static_cast<int>(m.seconds.size()),
                         later + std::max(0.0, p.policy.max_seconds - (backend.now_seconds() - t0)));
-        if (stop_signal() != 0) return true;
+        if (stop_signal() != 0)
+          return true;
         return verdict_rule && verdict_rule(m);
       };
       Measurement m = measure(backend, *p.def, p.params, p.target, p.policy, rule);
-      if (stop_signal() != 0 && m.stop_reason == "decided") m.stop_reason = "interrupted (" + stop_signal_name() + ")";
+      if (stop_signal() != 0 && m.stop_reason == "decided")
+        m.stop_reason = "interrupted (" + stop_signal_name() + ")";
       r.measurements.push_back(std::move(m));
       budget_left = later;
       save(r, opts);
-      if (opts.pace_seconds > 0) pace(opts.pace_seconds);
+      if (opts.pace_seconds > 0)
+        pace(opts.pace_seconds);
     }
   } catch (const std::exception& e) {
     // Keep what was measured; the caller reports the error itself.

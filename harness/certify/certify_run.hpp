@@ -2,22 +2,21 @@
 // keep results.json current after every measurement, stop cleanly on SIGINT/SIGTERM, evaluate.
 #pragma once
 
-#include <string>
-
-#include <nlohmann/json.hpp>
-
 #include "harness/measure/backend.hpp"
 #include "harness/model/results.hpp"
 #include "harness/profile/profile.hpp"
 #include "reports/certificate.hpp"
 
+#include <nlohmann/json.hpp>
+#include <string>
+
 namespace gpucert::certify {
 
 struct RunOptions {
-  std::string results_path;       ///< rewritten atomically after every measurement ("" = none)
+  std::string results_path; ///< rewritten atomically after every measurement ("" = none)
   nlohmann::json provenance = nlohmann::json::object(); ///< command line, ...; merged into results
-  bool progress = false;          ///< progress line on stderr (only shown on a terminal)
-  double pace_seconds = 0;        ///< test hook: real-time pause after each measurement
+  bool progress = false;   ///< progress line on stderr (only shown on a terminal)
+  double pace_seconds = 0; ///< test hook: real-time pause after each measurement
 };
 
 struct RunOutput {
@@ -27,7 +26,8 @@ struct RunOutput {
 
 /// Never throws for device trouble (those are ERROR checks); EnvironmentError when the backend
 /// cannot give an inventory at all. Signals end the run early with results.complete = false.
-RunOutput run_certification(const profile::Profile& profile, Backend& backend, const RunOptions& opts);
+RunOutput run_certification(const profile::Profile& profile, Backend& backend,
+                            const RunOptions& opts);
 
 /// NCCL_* and CUDA_VISIBLE_DEVICES as found in the environment (recorded: they change figures).
 nlohmann::json relevant_environment();

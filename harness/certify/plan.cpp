@@ -1,9 +1,9 @@
 // Planning: one measurement per (benchmark, resolved parameters, target), shared by clauses.
 #include "harness/certify/plan.hpp"
 
-#include <algorithm>
-
 #include "harness/evaluate/evaluate.hpp"
+
+#include <algorithm>
 
 namespace gpucert::certify {
 
@@ -15,22 +15,26 @@ SamplingPolicy policy_for(const profile::Method& method, profile::Tier tier, dou
   p.max_samples = method.max_samples;
   p.max_seconds = method.max_seconds_per_clause;
   // Soak tier: every measurement holds the load for its whole budget.
-  if (tier == profile::Tier::soak && sustained_s <= 0) sustained_s = method.max_seconds_per_clause;
+  if (tier == profile::Tier::soak && sustained_s <= 0)
+    sustained_s = method.max_seconds_per_clause;
   if (sustained_s > 0) {
     p.max_seconds = sustained_s;
-    p.target_rel_ci = 0;          // never "tight enough": the point is the load, not the CI
-    p.max_samples = 10'000'000;   // bounded by time
+    p.target_rel_ci = 0;        // never "tight enough": the point is the load, not the CI
+    p.max_samples = 10'000'000; // bounded by time
   }
   return p;
 }
 
-std::vector<PlannedMeasurement> plan(const profile::Profile& profile, const std::vector<int>& gpus) {
+std::vector<PlannedMeasurement> plan(const profile::Profile& profile,
+                                     const std::vector<int>& gpus) {
   std::vector<PlannedMeasurement> out;
   const Registry& registry = Registry::builtin();
   for (const auto& c : profile.clauses) {
-    if (c.is_health()) continue;
+    if (c.is_health())
+      continue;
     const BenchmarkDef* def = registry.find(c.benchmark);
-    if (!def) continue; // validated profiles only name registered benchmarks
+    if (!def)
+      continue; // validated profiles only name registered benchmarks
     for (const Target& t : evaluate::targets_for(c.each, gpus)) {
       auto same = [&](const PlannedMeasurement& p) {
         return p.def == def && p.params == c.resolved && p.target == t;
@@ -55,7 +59,8 @@ std::vector<PlannedMeasurement> plan(const profile::Profile& profile, const std:
   }
   for (auto& p : out) {
     double sustained = 0;
-    for (const auto& c : p.clauses) sustained = std::max(sustained, c.duration.value_or(0));
+    for (const auto& c : p.clauses)
+      sustained = std::max(sustained, c.duration.value_or(0));
     p.policy = policy_for(profile.method, profile.tier, sustained);
     p.sustained = p.policy.target_rel_ci == 0;
   }

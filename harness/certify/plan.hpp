@@ -2,11 +2,11 @@
 // target, sampling policy). Clauses that need the same experiment share one measurement.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "harness/measure/runner.hpp"
 #include "harness/profile/profile.hpp"
+
+#include <string>
+#include <vector>
 
 namespace gpucert::certify {
 

@@ -7,7 +7,9 @@ namespace gpucert::certify {
 
 namespace {
 volatile std::sig_atomic_t g_signal = 0;
-extern "C" void on_stop(int sig) { g_signal = sig; }
+extern "C" void on_stop(int sig) {
+  g_signal = sig;
+}
 } // namespace
 
 void install_stop_handlers() {
@@ -25,7 +27,9 @@ void remove_stop_handlers() {
   std::signal(SIGTERM, SIG_DFL);
 }
 
-int stop_signal() { return g_signal; }
+int stop_signal() {
+  return g_signal;
+}
 
 std::string stop_signal_name() {
   switch (g_signal) {
@@ -40,6 +44,8 @@ std::string stop_signal_name() {
   }
 }
 
-void set_stop_signal(int sig) { g_signal = sig; }
+void set_stop_signal(int sig) {
+  g_signal = sig;
+}
 
 } // namespace gpucert::certify

@@ -1,10 +1,62 @@
-// PLACEHOLDER for `gpucert evaluate` until its implementation lands (replace this whole file).
+// `gpucert evaluate --profile P RESULTS.json [--out DIR]`: re-applies a profile (any profile: a
+// buyer's contract, a stricter tier) to stored raw results. Same inputs, same verdicts.
+#include "harness/cli/cli_files.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/evaluate/evaluate.hpp"
+#include "harness/profile/profile.hpp"
+#include "reports/render.hpp"
+
+#include <fmt/core.h>
+#include <memory>
 
 namespace gpucert::cli {
-void add_evaluate(CLI::App& app, Commands& cmds) {
-  auto* sub = app.add_subcommand("evaluate", "not yet available");
-  sub->allow_extras();
-  cmds.push_back({sub, []() -> ExitCode { throw InternalError("evaluate: not yet implemented"); }});
+
+namespace {
+
+struct EvaluateArgs {
+  std::string profile, results, out;
+};
+
+ExitCode evaluate_action(const EvaluateArgs& a) {
+  const profile::Profile prof = profile::load_profile(a.profile);
+  Results results;
+  const nlohmann::json doc = read_json_file(a.results, "results");
+  try {
+    results = results_from_json(doc);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {}", a.results, e.what()));
+  }
+  if (!results.profile_sha256.empty() && results.profile_sha256 != prof.sha256)
+    fmt::print(stderr,
+               "gpucert: note: the results were measured for profile '{}' (sha256 {}…); evaluating "
+               "against '{}' (sha256 {}…). Clauses it did not measure are ERROR.\n",
+               results.profile_name, results.profile_sha256.substr(0, 12), prof.name,
+               prof.sha256.substr(0, 12));
+  const report::Certificate cert = evaluate::evaluate(prof, results);
+  report::ConsoleOptions con;
+  if (!a.out.empty()) {
+    ensure_out_dir(a.out);
+    write_certificate_files(a.out, cert);
+    for (const char* f : {"certificate.json", "junit.xml", "report.md"})
+      con.evidence.push_back(a.out + "/" + f);
+  }
+  fmt::print("{}", report::render_console(cert, con));
+  return static_cast<ExitCode>(report::exit_code(cert));
 }
+
+} // namespace
+
+void add_evaluate(CLI::App& app, Commands& cmds) {
+  auto args = std::make_shared<EvaluateArgs>();
+  auto* sub = app.add_subcommand("evaluate",
+                                 "re-evaluate stored raw results (results.json) against a profile");
+  sub->add_option("--profile", args->profile, "SLA profile (YAML)")->required()->type_name("P");
+  sub->add_option("results", args->results, "results.json of a run")
+      ->required()
+      ->type_name("RESULTS.json");
+  sub->add_option("--out", args->out, "write certificate.json, junit.xml, report.md here")
+      ->type_name("DIR");
+  cmds.push_back({sub, [args]() { return evaluate_action(*args); }});
+}
+
 } // namespace gpucert::cli

@@ -1,10 +1,52 @@
-// PLACEHOLDER for `gpucert report` until its implementation lands (replace this whole file).
+// `gpucert report CERT.json --format json|junit|md|html|prom [-o FILE]`: renders a certificate.
+#include "harness/certify/atomic_file.hpp"
+#include "harness/cli/cli_files.hpp"
 #include "harness/cli/commands.hpp"
+#include "reports/render.hpp"
+
+#include <fmt/core.h>
+#include <memory>
 
 namespace gpucert::cli {
-void add_report(CLI::App& app, Commands& cmds) {
-  auto* sub = app.add_subcommand("report", "not yet available");
-  sub->allow_extras();
-  cmds.push_back({sub, []() -> ExitCode { throw InternalError("report: not yet implemented"); }});
+
+namespace {
+
+struct ReportArgs {
+  std::string cert, format, output;
+};
+
+ExitCode report_action(const ReportArgs& a) {
+  const nlohmann::json doc = read_json_file(a.cert, "certificate");
+  report::Certificate cert;
+  try {
+    cert = report::certificate_from_json(doc);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {}", a.cert, e.what()));
+  }
+  const std::string text = report::render(a.format, cert);
+  if (a.output.empty() || a.output == "-")
+    fmt::print("{}", text);
+  else
+    certify::write_file_atomic(a.output, text);
+  return ExitCode::certified; // rendering succeeded; the verdict is in the report, not the exit
+                              // code
 }
+
+} // namespace
+
+void add_report(CLI::App& app, Commands& cmds) {
+  auto args = std::make_shared<ReportArgs>();
+  auto* sub = app.add_subcommand(
+      "report", "render a certificate as JSON, JUnit XML, Markdown, HTML or Prometheus text");
+  sub->add_option("certificate", args->cert, "certificate.json")
+      ->required()
+      ->type_name("CERT.json");
+  sub->add_option("--format", args->format, "json | junit | md | html | prom")
+      ->required()
+      ->check(CLI::IsMember(report::format_names()));
+  sub->add_option("-o,--output", args->output, "write to FILE instead of stdout")
+      ->type_name("FILE");
+  cmds.push_back({sub, [args]() { return report_action(*args); }});
+}
+
 } // namespace gpucert::cli

@@ -1,10 +1,91 @@
-// PLACEHOLDER for `gpucert run` until its implementation lands (replace this whole file).
+// `gpucert run --profile P [--out DIR] [--simulate NODE] [--fault F]... [--gpus LIST]`: measure
+// this node against a profile; writes DIR/results.json (kept current while it runs),
+// DIR/certificate.json, DIR/junit.xml, DIR/report.md and prints the summary.
+// Exit: 0 certified, 1 not certified (FAIL/ERROR or interrupted), 5 inconclusive. A simulated
+// run exits by its verdicts too (so pipelines can be tested), but every output says SIMULATED.
+#include "harness/certify/certify_run.hpp"
+#include "harness/certify/stop_signal.hpp"
+#include "harness/cli/cli_files.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/profile/profile.hpp"
+#include "reports/format.hpp"
+#include "reports/render.hpp"
+
+#include <filesystem>
+#include <fmt/core.h>
+#include <memory>
 
 namespace gpucert::cli {
-void add_run(CLI::App& app, Commands& cmds) {
-  auto* sub = app.add_subcommand("run", "not yet available");
-  sub->allow_extras();
-  cmds.push_back({sub, []() -> ExitCode { throw InternalError("run: not yet implemented"); }});
+
+namespace {
+
+struct RunArgs {
+  std::string profile;
+  std::string out = "gpucert-out";
+  NodeOptions node;
+  double pace_ms = 0;
+  std::vector<std::string> argv;
+};
+
+ExitCode run_action(const RunArgs& a) {
+  const profile::Profile prof = profile::load_profile(a.profile);
+  std::unique_ptr<Backend> backend = make_backend(a.node);
+  ensure_out_dir(a.out);
+  const std::filesystem::path dir(a.out);
+  if (backend->simulated())
+    fmt::print(stderr,
+               "gpucert: {}: simulated node '{}' — results and certificate are stamped SIMULATED\n",
+               report::kSimulatedStamp, a.node.simulate);
+
+  certify::RunOptions opts;
+  opts.results_path = (dir / "results.json").string();
+  opts.provenance = {{"command", "run"},
+                     {"profile_path", a.profile},
+                     {"simulate", a.node.simulate},
+                     {"faults", a.node.faults},
+                     {"gpus_option", a.node.gpus}};
+  opts.progress = true;
+  opts.pace_seconds = a.pace_ms / 1000.0;
+  if (opts.pace_seconds > 0 && !backend->simulated())
+    throw InputError("--pace-ms is a test hook for the simulator only");
+
+  certify::install_stop_handlers();
+  certify::RunOutput out;
+  try {
+    out = certify::run_certification(prof, *backend, opts);
+  } catch (...) {
+    certify::remove_stop_handlers();
+    throw;
+  }
+  const std::string signal = certify::stop_signal_name();
+  write_certificate_files(a.out, out.certificate);
+  certify::remove_stop_handlers();
+  if (!signal.empty())
+    fmt::print(stderr, "gpucert: {} received: run stopped; partial results kept in {}\n", signal,
+               opts.results_path);
+
+  report::ConsoleOptions con;
+  for (const char* f : {"results.json", "certificate.json", "junit.xml", "report.md"})
+    con.evidence.push_back((dir / f).string());
+  fmt::print("{}", report::render_console(out.certificate, con));
+  return static_cast<ExitCode>(report::exit_code(out.certificate));
 }
+
+} // namespace
+
+void add_run(CLI::App& app, Commands& cmds) {
+  auto args = std::make_shared<RunArgs>();
+  auto* sub = app.add_subcommand(
+      "run",
+      "measure this node against an SLA profile and issue a certificate (exit 0 certified, 1 not "
+      "certified, 5 inconclusive; simulated runs say SIMULATED everywhere)");
+  sub->add_option("--profile", args->profile, "SLA profile (YAML)")->required()->type_name("P");
+  sub->add_option("--out", args->out, "output directory (default gpucert-out)")->type_name("DIR");
+  add_node_options(sub, args->node);
+  // Test hook (hidden): real-time pause after each simulated measurement, so a test can signal
+  // a run in the middle.
+  sub->add_option("--pace-ms", args->pace_ms)->group("")->check(CLI::Range(0.0, 60000.0));
+  cmds.push_back({sub, [args]() { return run_action(*args); }});
+}
+
 } // namespace gpucert::cli

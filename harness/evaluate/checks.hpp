@@ -1,12 +1,12 @@
 // Internal pieces of the verdict engine: check skeletons, health/match checks, cause attribution.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "harness/model/results.hpp"
 #include "harness/profile/profile.hpp"
 #include "reports/certificate.hpp"
+
+#include <string>
+#include <vector>
 
 namespace gpucert::evaluate::detail {
 

@@ -2,14 +2,13 @@
 // measurement, compute the confidence interval of the clause's statistic and decide.
 #include "harness/evaluate/evaluate.hpp"
 
-#include <algorithm>
-#include <cmath>
-
-#include <fmt/core.h>
-
 #include "gpucert/version.hpp"
 #include "harness/evaluate/checks.hpp"
 #include "harness/profile/sha256.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/core.h>
 
 namespace gpucert::evaluate {
 
@@ -31,7 +30,8 @@ std::string scope_text(Scope s) {
 } // namespace detail
 
 Verdict decide(const stats::Interval& ci, const profile::Clause& c) {
-  if (!ci.valid || !std::isfinite(ci.lo) || !std::isfinite(ci.hi)) return Verdict::inconclusive;
+  if (!ci.valid || !std::isfinite(ci.lo) || !std::isfinite(ci.hi))
+    return Verdict::inconclusive;
   bool clears = true, misses = false;
   if (c.min) {
     clears = clears && ci.lo >= *c.min;
@@ -41,8 +41,10 @@ Verdict decide(const stats::Interval& ci, const profile::Clause& c) {
     clears = clears && ci.hi <= *c.max;
     misses = misses || ci.lo > *c.max;
   }
-  if (misses) return Verdict::fail;
-  if (clears) return Verdict::pass;
+  if (misses)
+    return Verdict::fail;
+  if (clears)
+    return Verdict::pass;
   return Verdict::inconclusive;
 }
 
@@ -50,9 +52,11 @@ Decided decided_rule(std::vector<profile::Clause> clauses, double confidence) {
   return [clauses = std::move(clauses), confidence](const Measurement& m) {
     for (const auto& c : clauses) {
       auto it = m.metrics.find(c.metric);
-      if (it == m.metrics.end() || it->second.empty()) return false;
+      if (it == m.metrics.end() || it->second.empty())
+        return false;
       const stats::Interval ci = stats::ci_for(it->second, c.stat, confidence);
-      if (decide(ci, c) == Verdict::inconclusive) return false;
+      if (decide(ci, c) == Verdict::inconclusive)
+        return false;
     }
     return true;
   };
@@ -63,9 +67,11 @@ std::vector<int> measured_gpus(const Results& r) {
   auto it = r.provenance.find("gpus");
   if (it != r.provenance.end() && it->is_array()) {
     for (const auto& g : *it)
-      if (g.is_number_integer()) gpus.push_back(g.get<int>());
+      if (g.is_number_integer())
+        gpus.push_back(g.get<int>());
   } else {
-    for (const auto& g : r.inventory_before.gpus) gpus.push_back(g.index);
+    for (const auto& g : r.inventory_before.gpus)
+      gpus.push_back(g.index);
   }
   std::sort(gpus.begin(), gpus.end());
   gpus.erase(std::unique(gpus.begin(), gpus.end()), gpus.end());
@@ -76,14 +82,17 @@ std::vector<Target> targets_for(Scope scope, const std::vector<int>& gpus) {
   std::vector<Target> out;
   switch (scope) {
   case Scope::gpu:
-    for (int g : gpus) out.push_back({Scope::gpu, {g}});
+    for (int g : gpus)
+      out.push_back({Scope::gpu, {g}});
     break;
   case Scope::gpu_pair:
     for (std::size_t i = 0; i < gpus.size(); ++i)
-      for (std::size_t j = i + 1; j < gpus.size(); ++j) out.push_back({Scope::gpu_pair, {gpus[i], gpus[j]}});
+      for (std::size_t j = i + 1; j < gpus.size(); ++j)
+        out.push_back({Scope::gpu_pair, {gpus[i], gpus[j]}});
     break;
   case Scope::node:
-    if (!gpus.empty()) out.push_back({Scope::node, gpus});
+    if (!gpus.empty())
+      out.push_back({Scope::node, gpus});
     break;
   }
   return out;
@@ -99,25 +108,31 @@ bool same_target(const Target& a, const Target& b) {
 const Measurement* find_measurement(const Results& r, const profile::Clause& c, const Target& t) {
   const Measurement* found = nullptr;
   for (const auto& m : r.measurements)
-    if (m.benchmark == c.benchmark && m.params == c.resolved && same_target(m.target, t)) found = &m;
+    if (m.benchmark == c.benchmark && m.params == c.resolved && same_target(m.target, t))
+      found = &m;
   return found;
 }
 
 std::string params_text(const Params& p) {
   std::string out;
-  for (const auto& [k, v] : p) out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v);
+  for (const auto& [k, v] : p)
+    out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v);
   return out;
 }
 
 std::string join(const std::vector<std::string>& v, const char* sep) {
   std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  for (const auto& s : v)
+    out += (out.empty() ? "" : sep) + s;
   return out;
 }
 
-std::string fmt_value(double v) { return std::fabs(v) >= 100 ? fmt::format("{:.1f}", v) : fmt::format("{:.4g}", v); }
+std::string fmt_value(double v) {
+  return std::fabs(v) >= 100 ? fmt::format("{:.1f}", v) : fmt::format("{:.4g}", v);
+}
 
-Check benchmark_check(const profile::Clause& c, const profile::Profile& p, const Results& r, const Target& t) {
+Check benchmark_check(const profile::Clause& c, const profile::Profile& p, const Results& r,
+                      const Target& t) {
   Check k;
   k.clause_id = c.id;
   k.metric = c.metric;
@@ -141,9 +156,10 @@ Check benchmark_check(const profile::Clause& c, const profile::Profile& p, const
   const Measurement* m = find_measurement(r, c, t);
   if (!m) {
     k.verdict = Verdict::error;
-    k.message = r.complete ? "not measured"
-                           : fmt::format("not reached: run interrupted ({})",
-                                         r.incomplete_reason.empty() ? "incomplete" : r.incomplete_reason);
+    k.message = r.complete
+                    ? "not measured"
+                    : fmt::format("not reached: run interrupted ({})",
+                                  r.incomplete_reason.empty() ? "incomplete" : r.incomplete_reason);
     return k;
   }
   k.target = m->target.label();
@@ -152,7 +168,8 @@ Check benchmark_check(const profile::Clause& c, const profile::Profile& p, const
   k.stop_reason = m->stop_reason;
   k.started_at = m->started_at;
   k.finished_at = m->finished_at;
-  if (auto it = m->metrics.find(c.metric); it != m->metrics.end()) k.samples = it->second;
+  if (auto it = m->metrics.find(c.metric); it != m->metrics.end())
+    k.samples = it->second;
   k.n = static_cast<int>(k.samples.size());
 
   switch (m->status) {
@@ -173,7 +190,8 @@ Check benchmark_check(const profile::Clause& c, const profile::Profile& p, const
   case MeasurementStatus::ok:
     if (m->verification.checked && !m->verification.passed) {
       k.verdict = Verdict::fail;
-      k.cause = "wrong results" + (m->verification.detail.empty() ? std::string() : ": " + m->verification.detail);
+      k.cause = "wrong results" +
+                (m->verification.detail.empty() ? std::string() : ": " + m->verification.detail);
     }
     break;
   }
@@ -201,18 +219,23 @@ Check benchmark_check(const profile::Clause& c, const profile::Profile& p, const
     k.margin = *c.max - ci.point;
     thr = *c.max;
   }
-  if (thr && *thr != 0) k.margin_rel = *k.margin / *thr;
-  if (k.verdict == Verdict::fail) return k; // wrong results: fast but wrong is never PASS
+  if (thr && *thr != 0)
+    k.margin_rel = *k.margin / *thr;
+  if (k.verdict == Verdict::fail)
+    return k; // wrong results: fast but wrong is never PASS
 
   k.verdict = decide(ci, c);
   if (k.verdict == Verdict::fail) {
     k.cause = join(detail::failure_causes(c.metric, t, m, r), "; ");
   } else if (k.verdict == Verdict::inconclusive) {
-    k.message = ci.valid ? fmt::format("{:.0f}% interval {}–{} straddles the threshold {} after {} samples ({})",
-                                       100 * p.method.confidence, fmt_value(ci.lo), fmt_value(ci.hi),
-                                       k.threshold.str(), k.n, m->stop_reason.empty() ? "budget spent" : m->stop_reason)
-                         : fmt::format("{} samples are too few for a {:.0f}% interval of the {}", k.n,
-                                       100 * p.method.confidence, c.stat);
+    k.message =
+        ci.valid
+            ? fmt::format("{:.0f}% interval {}–{} straddles the threshold {} after {} samples ({})",
+                          100 * p.method.confidence, fmt_value(ci.lo), fmt_value(ci.hi),
+                          k.threshold.str(), k.n,
+                          m->stop_reason.empty() ? "budget spent" : m->stop_reason)
+            : fmt::format("{} samples are too few for a {:.0f}% interval of the {}", k.n,
+                          100 * p.method.confidence, c.stat);
   }
   return k;
 }
@@ -221,7 +244,8 @@ std::string summary_of(const report::Certificate& cert, const Results& r) {
   const auto& n = cert.counts;
   std::vector<std::string> bad;
   for (const auto& k : cert.checks) {
-    if (k.verdict != Verdict::fail && k.verdict != Verdict::error) continue;
+    if (k.verdict != Verdict::fail && k.verdict != Verdict::error)
+      continue;
     if (bad.size() == 6) {
       bad.push_back("…");
       break;
@@ -233,18 +257,24 @@ std::string summary_of(const report::Certificate& cert, const Results& r) {
     return fmt::format("{} of {} checks passed{}", n.pass, n.total,
                        n.skipped ? fmt::format(", {} skipped", n.skipped) : "");
   case report::Outcome::inconclusive:
-    return fmt::format("{} of {} checks could not be decided within their sampling budget", n.inconclusive, n.total);
+    return fmt::format("{} of {} checks could not be decided within their sampling budget",
+                       n.inconclusive, n.total);
   case report::Outcome::not_certified:
     break;
   }
   std::vector<std::string> parts;
   if (!r.complete)
-    parts.push_back(fmt::format("run incomplete ({})", r.incomplete_reason.empty() ? "unknown" : r.incomplete_reason));
-  if (n.fail) parts.push_back(fmt::format("{} of {} checks failed", n.fail, n.total));
-  if (n.error) parts.push_back(fmt::format("{} of {} checks could not be measured", n.error, n.total));
-  if (parts.empty()) parts.push_back("no check passed: nothing was verified");
+    parts.push_back(fmt::format("run incomplete ({})",
+                                r.incomplete_reason.empty() ? "unknown" : r.incomplete_reason));
+  if (n.fail)
+    parts.push_back(fmt::format("{} of {} checks failed", n.fail, n.total));
+  if (n.error)
+    parts.push_back(fmt::format("{} of {} checks could not be measured", n.error, n.total));
+  if (parts.empty())
+    parts.push_back("no check passed: nothing was verified");
   std::string s = join(parts, ", ");
-  if (!bad.empty()) s += " (" + join(bad, ", ") + ")";
+  if (!bad.empty())
+    s += " (" + join(bad, ", ") + ")";
   return s;
 }
 
@@ -262,7 +292,8 @@ report::Certificate evaluate(const profile::Profile& p, const Results& r) {
   cert.profile.confidence = p.method.confidence;
   for (const auto& f : p.files) {
     const auto slash = f.path.find_last_of('/');
-    cert.profile.files.push_back({slash == std::string::npos ? f.path : f.path.substr(slash + 1), f.sha256});
+    cert.profile.files.push_back(
+        {slash == std::string::npos ? f.path : f.path.substr(slash + 1), f.sha256});
   }
   cert.results.complete = r.complete;
   cert.results.incomplete_reason = r.incomplete_reason;
@@ -278,10 +309,12 @@ report::Certificate evaluate(const profile::Profile& p, const Results& r) {
   cert.inventory_after = r.inventory_after;
 
   const std::vector<int> gpus = measured_gpus(r);
-  for (auto& k : detail::match_checks(p, r, gpus)) cert.checks.push_back(std::move(k));
+  for (auto& k : detail::match_checks(p, r, gpus))
+    cert.checks.push_back(std::move(k));
   for (const auto& c : p.clauses) {
     if (c.is_health()) {
-      for (auto& k : detail::health_checks(c, p, r, gpus)) cert.checks.push_back(std::move(k));
+      for (auto& k : detail::health_checks(c, p, r, gpus))
+        cert.checks.push_back(std::move(k));
       continue;
     }
     const auto targets = targets_for(c.each, gpus);
@@ -294,21 +327,27 @@ report::Certificate evaluate(const profile::Profile& p, const Results& r) {
       k.target = detail::scope_text(c.each);
       k.stat = c.stat;
       k.verdict = Verdict::error;
-      k.message = gpus.empty() ? "no GPU was measured" : "no target of this scope (a GPU pair needs two GPUs)";
+      k.message = gpus.empty() ? "no GPU was measured"
+                               : "no target of this scope (a GPU pair needs two GPUs)";
       k.simulated = r.simulated;
       cert.checks.push_back(std::move(k));
     }
-    for (const Target& t : targets) cert.checks.push_back(benchmark_check(c, p, r, t));
+    for (const Target& t : targets)
+      cert.checks.push_back(benchmark_check(c, p, r, t));
   }
 
   cert.counts = report::count(cert.checks);
   const auto& n = cert.counts;
   // Fail closed: an incomplete run, any FAIL or ERROR, or a certificate in which nothing PASSed
   // (all skipped) never certifies.
-  if (!r.complete || n.fail > 0 || n.error > 0) cert.outcome = report::Outcome::not_certified;
-  else if (n.inconclusive > 0) cert.outcome = report::Outcome::inconclusive;
-  else if (n.pass == 0) cert.outcome = report::Outcome::not_certified;
-  else cert.outcome = report::Outcome::certified;
+  if (!r.complete || n.fail > 0 || n.error > 0)
+    cert.outcome = report::Outcome::not_certified;
+  else if (n.inconclusive > 0)
+    cert.outcome = report::Outcome::inconclusive;
+  else if (n.pass == 0)
+    cert.outcome = report::Outcome::not_certified;
+  else
+    cert.outcome = report::Outcome::certified;
   cert.summary = summary_of(cert, r);
   return cert;
 }

@@ -2,13 +2,13 @@
 // certificate. Fails closed: what was not measured is ERROR, never PASS.
 #pragma once
 
-#include <vector>
-
 #include "harness/measure/runner.hpp"
 #include "harness/model/results.hpp"
 #include "harness/profile/profile.hpp"
 #include "harness/stats/interval.hpp"
 #include "reports/certificate.hpp"
+
+#include <vector>
 
 namespace gpucert::evaluate {
 

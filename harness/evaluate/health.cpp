@@ -1,14 +1,13 @@
 // Health checks: inventory.* readings (before and after the run) and telemetry.* summaries
 // (every measurement window of a GPU), plus the profile's `match` block, which is checked the
 // same way through equivalent clauses (ids "match.<key>").
-#include <algorithm>
-#include <cmath>
-
-#include <fmt/core.h>
-
 #include "harness/evaluate/checks.hpp"
 #include "harness/evaluate/evaluate.hpp"
 #include "harness/profile/health_metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/core.h>
 
 namespace gpucert::evaluate::detail {
 
@@ -44,40 +43,51 @@ Reading boolean(bool v) {
 }
 
 Reading read_inventory(const Inventory& inv, const std::string& metric, int gpu) {
-  if (metric == "inventory.gpu_count") return number(static_cast<double>(inv.gpus.size()));
+  if (metric == "inventory.gpu_count")
+    return number(static_cast<double>(inv.gpus.size()));
   const GpuInfo* g = find_gpu(inv, gpu);
-  if (!g) return {false, fmt::format("gpu{} is not in the inventory", gpu), {}};
+  if (!g)
+    return {false, fmt::format("gpu{} is not in the inventory", gpu), {}};
   if (metric == "inventory.gpu_name") {
-    if (!g->name) return missing(*g, "name");
+    if (!g->name)
+      return missing(*g, "name");
     Reading r{true, {}, {}};
     r.value.kind = profile::Expected::Kind::text;
     r.value.text = *g->name;
     return r;
   }
   if (metric == "inventory.memory_gib") {
-    if (!g->memory_total_bytes) return missing(*g, "memory_total_bytes");
+    if (!g->memory_total_bytes)
+      return missing(*g, "memory_total_bytes");
     return number(static_cast<double>(*g->memory_total_bytes) / (1024.0 * 1024.0 * 1024.0));
   }
   if (metric == "inventory.pcie_gen")
     return g->pcie_gen_current ? number(*g->pcie_gen_current) : missing(*g, "pcie_gen_current");
   if (metric == "inventory.pcie_width")
-    return g->pcie_width_current ? number(*g->pcie_width_current) : missing(*g, "pcie_width_current");
+    return g->pcie_width_current ? number(*g->pcie_width_current)
+                                 : missing(*g, "pcie_width_current");
   if (metric == "inventory.nvlink_links")
-    return g->nvlink_links_active ? number(*g->nvlink_links_active) : missing(*g, "nvlink_links_active");
+    return g->nvlink_links_active ? number(*g->nvlink_links_active)
+                                  : missing(*g, "nvlink_links_active");
   if (metric == "inventory.ecc_enabled")
     return g->ecc_enabled ? boolean(*g->ecc_enabled) : missing(*g, "ecc_enabled");
   if (metric == "inventory.remapped_rows_pending")
-    return g->remapped_rows_pending ? boolean(*g->remapped_rows_pending) : missing(*g, "remapped_rows_pending");
+    return g->remapped_rows_pending ? boolean(*g->remapped_rows_pending)
+                                    : missing(*g, "remapped_rows_pending");
   if (metric == "inventory.remapped_rows_failed")
-    return g->remapped_rows_failed ? boolean(*g->remapped_rows_failed) : missing(*g, "remapped_rows_failed");
+    return g->remapped_rows_failed ? boolean(*g->remapped_rows_failed)
+                                   : missing(*g, "remapped_rows_failed");
   if (metric == "inventory.ecc_uncorrected") {
-    if (!g->ecc_uncorrected_volatile && !g->ecc_uncorrected_aggregate) return missing(*g, "ecc_uncorrected_volatile");
-    return number(static_cast<double>(
-        std::max(g->ecc_uncorrected_volatile.value_or(0), g->ecc_uncorrected_aggregate.value_or(0))));
+    if (!g->ecc_uncorrected_volatile && !g->ecc_uncorrected_aggregate)
+      return missing(*g, "ecc_uncorrected_volatile");
+    return number(static_cast<double>(std::max(g->ecc_uncorrected_volatile.value_or(0),
+                                               g->ecc_uncorrected_aggregate.value_or(0))));
   }
   if (metric == "inventory.power_limit_at_default") {
-    if (!g->power_limit_w) return missing(*g, "power_limit_w");
-    if (!g->power_default_limit_w) return missing(*g, "power_default_limit_w");
+    if (!g->power_limit_w)
+      return missing(*g, "power_limit_w");
+    if (!g->power_default_limit_w)
+      return missing(*g, "power_default_limit_w");
     return boolean(std::fabs(*g->power_limit_w - *g->power_default_limit_w) <= 1.0);
   }
   return {false, fmt::format("'{}' is not an inventory metric", metric), {}};
@@ -86,24 +96,30 @@ Reading read_inventory(const Inventory& inv, const std::string& metric, int gpu)
 bool satisfied(const profile::Expected& v, const profile::Clause& c) {
   using K = profile::Expected::Kind;
   if (c.equals) {
-    if (c.equals->kind != v.kind) return false;
+    if (c.equals->kind != v.kind)
+      return false;
     switch (v.kind) {
     case K::number:
-      return std::fabs(v.number - c.equals->number) <= 1e-9 * std::max(1.0, std::fabs(c.equals->number));
+      return std::fabs(v.number - c.equals->number) <=
+             1e-9 * std::max(1.0, std::fabs(c.equals->number));
     case K::boolean:
       return v.boolean == c.equals->boolean;
     case K::text:
       return v.text == c.equals->text;
     }
   }
-  if (v.kind != K::number) return false;
-  if (c.min && v.number < *c.min) return false;
-  if (c.max && v.number > *c.max) return false;
+  if (v.kind != K::number)
+    return false;
+  if (c.min && v.number < *c.min)
+    return false;
+  if (c.max && v.number > *c.max)
+    return false;
   return true;
 }
 
 std::string shown(const profile::Expected& v) {
-  if (v.kind == profile::Expected::Kind::number) return fmt::format("{:g}", v.number);
+  if (v.kind == profile::Expected::Kind::number)
+    return fmt::format("{:g}", v.number);
   return v.str();
 }
 
@@ -111,14 +127,15 @@ report::Threshold threshold_of(const profile::Clause& c, const std::string& unit
   report::Threshold t;
   t.min = c.min;
   t.max = c.max;
-  if (c.equals) t.equals = c.equals->str();
+  if (c.equals)
+    t.equals = c.equals->str();
   t.unit = unit;
   t.higher_is_better = !c.max || c.min.has_value();
   return t;
 }
 
-Check skeleton(const profile::Clause& c, const profile::Profile& p, const Results& r, const Target& t,
-               const std::string& kind) {
+Check skeleton(const profile::Clause& c, const profile::Profile& p, const Results& r,
+               const Target& t, const std::string& kind) {
   Check k;
   k.clause_id = c.id;
   k.metric = c.metric;
@@ -138,7 +155,8 @@ Check skeleton(const profile::Clause& c, const profile::Profile& p, const Result
 }
 
 void set_margin(Check& k, const profile::Clause& c) {
-  if (!k.value || c.equals) return;
+  if (!k.value || c.equals)
+    return;
   std::optional<double> margin;
   std::optional<double> thr;
   if (c.min) {
@@ -150,11 +168,12 @@ void set_margin(Check& k, const profile::Clause& c) {
     thr = *c.max;
   }
   k.margin = margin;
-  if (thr && *thr != 0) k.margin_rel = *margin / *thr;
+  if (thr && *thr != 0)
+    k.margin_rel = *margin / *thr;
 }
 
-Check inventory_check(const profile::Clause& c, const profile::Profile& p, const Results& r, const Target& t,
-                      const std::string& kind) {
+Check inventory_check(const profile::Clause& c, const profile::Profile& p, const Results& r,
+                      const Target& t, const std::string& kind) {
   Check k = skeleton(c, p, r, t, kind);
   const int gpu = t.gpus.empty() ? -1 : t.gpus.front();
   struct Side {
@@ -162,7 +181,8 @@ Check inventory_check(const profile::Clause& c, const profile::Profile& p, const
     Reading reading;
   };
   std::vector<Side> sides{{"before the run", read_inventory(r.inventory_before, c.metric, gpu)}};
-  if (r.inventory_after) sides.push_back({"after the run", read_inventory(*r.inventory_after, c.metric, gpu)});
+  if (r.inventory_after)
+    sides.push_back({"after the run", read_inventory(*r.inventory_after, c.metric, gpu)});
 
   std::vector<std::string> failures, errors, observed;
   for (const auto& s : sides) {
@@ -176,15 +196,22 @@ Check inventory_check(const profile::Clause& c, const profile::Profile& p, const
       // Report the worse of the two readings as the value.
       const double v = s.reading.value.number;
       const bool worse = !k.value || (c.min && v < *k.value) || (!c.min && c.max && v > *k.value);
-      if (worse) k.value = v;
+      if (worse)
+        k.value = v;
     }
     if (!satisfied(s.reading.value, c))
-      failures.push_back(fmt::format("reads {} {}, expected {}", shown(s.reading.value), s.when, k.threshold.str()));
+      failures.push_back(fmt::format("reads {} {}", shown(s.reading.value), s.when));
   }
+  // "reads 4 before the run; reads 4 after the run" says the same thing twice.
+  if (failures.size() == 2 && observed.size() == 2 && observed[0] == observed[1])
+    failures = {fmt::format("reads {} before and after the run", observed[0])};
+  if (!failures.empty())
+    failures.back() += ", expected " + k.threshold.str();
   observed.erase(std::unique(observed.begin(), observed.end()), observed.end());
   if (!observed.empty()) {
     std::string joined;
-    for (const auto& o : observed) joined += (joined.empty() ? "" : " → ") + o;
+    for (const auto& o : observed)
+      joined += (joined.empty() ? "" : " → ") + o;
     k.observed = joined;
   }
   if (k.value) {
@@ -195,7 +222,8 @@ Check inventory_check(const profile::Clause& c, const profile::Profile& p, const
   set_margin(k, c);
   auto join = [](const std::vector<std::string>& v) {
     std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : "; ") + s;
+    for (const auto& s : v)
+      out += (out.empty() ? "" : "; ") + s;
     return out;
   };
   if (!failures.empty()) {
@@ -210,7 +238,8 @@ Check inventory_check(const profile::Clause& c, const profile::Profile& p, const
   return k;
 }
 
-Check telemetry_check(const profile::Clause& c, const profile::Profile& p, const Results& r, const Target& t) {
+Check telemetry_check(const profile::Clause& c, const profile::Profile& p, const Results& r,
+                      const Target& t) {
   Check k = skeleton(c, p, r, t, "health");
   const int gpu = t.gpus.front();
   k.ci_method = "observed";
@@ -219,10 +248,12 @@ Check telemetry_check(const profile::Clause& c, const profile::Profile& p, const
   int windows = 0;
   for (const auto& m : r.measurements) {
     auto it = m.telemetry.find(gpu);
-    if (it == m.telemetry.end()) continue;
+    if (it == m.telemetry.end())
+      continue;
     const TelemetrySummary& s = it->second;
     if (!s.available) {
-      if (unavailable.empty()) unavailable = s.unavailable_reason;
+      if (unavailable.empty())
+        unavailable = s.unavailable_reason;
       continue;
     }
     ++windows;
@@ -240,8 +271,10 @@ Check telemetry_check(const profile::Clause& c, const profile::Profile& p, const
     k.samples.push_back(v);
     if (!worst || v > *worst) {
       worst = v;
-      std::string why = throttle_text(s);
-      worst_text = fmt::format("{}during {} {}", why.empty() ? "" : why + " ", m.benchmark, m.target.label());
+      const std::string why = throttle_text(s);
+      const std::string during = fmt::format("during {} on {}", m.benchmark, m.target.label());
+      worst_text = why.empty() ? fmt::format("{:.0f} °C {}", s.temperature_c_max, during)
+                               : why + " " + during;
       k.telemetry[gpu] = s;
       k.started_at = m.started_at;
       k.finished_at = m.finished_at;
@@ -264,17 +297,15 @@ Check telemetry_check(const profile::Clause& c, const profile::Profile& p, const
     k.verdict = Verdict::pass;
   } else {
     k.verdict = Verdict::fail;
-    const bool fraction = c.metric != "telemetry.temperature_c_max";
-    k.cause = fraction ? fmt::format("{:.0f}% of a window: {}", 100 * *worst, worst_text)
-                       : fmt::format("{:.0f} °C {}", *worst, worst_text);
+    k.cause = worst_text;
   }
   return k;
 }
 
 } // namespace
 
-std::vector<Check> health_checks(const profile::Clause& c, const profile::Profile& p, const Results& r,
-                                 const std::vector<int>& gpus) {
+std::vector<Check> health_checks(const profile::Clause& c, const profile::Profile& p,
+                                 const Results& r, const std::vector<int>& gpus) {
   std::vector<Check> out;
   const bool telemetry = c.metric.rfind("telemetry.", 0) == 0;
   for (const Target& t : targets_for(c.each, gpus))
@@ -282,10 +313,12 @@ std::vector<Check> health_checks(const profile::Clause& c, const profile::Profil
   return out;
 }
 
-std::vector<Check> match_checks(const profile::Profile& p, const Results& r, const std::vector<int>& gpus) {
+std::vector<Check> match_checks(const profile::Profile& p, const Results& r,
+                                const std::vector<int>& gpus) {
   const profile::Match& m = p.match;
   std::vector<profile::Clause> clauses;
-  auto add = [&](const std::string& key, const std::string& metric, Scope scope, const std::string& what) {
+  auto add = [&](const std::string& key, const std::string& metric, Scope scope,
+                 const std::string& what) {
     profile::Clause c;
     c.id = "match." + key;
     c.metric = metric;
@@ -297,29 +330,33 @@ std::vector<Check> match_checks(const profile::Profile& p, const Results& r, con
   };
   using K = profile::Expected::Kind;
   if (m.gpu_count)
-    add("gpu_count", "inventory.gpu_count", Scope::node, "the node has the contracted number of GPUs")->equals =
-        profile::Expected{K::number, static_cast<double>(*m.gpu_count), false, {}};
+    add("gpu_count", "inventory.gpu_count", Scope::node,
+        "the node has the contracted number of GPUs")
+        ->equals = profile::Expected{K::number, static_cast<double>(*m.gpu_count), false, {}};
   if (m.gpu_name)
     add("gpu_name", "inventory.gpu_name", Scope::gpu, "the contracted GPU model")->equals =
         profile::Expected{K::text, 0, false, *m.gpu_name};
   if (m.memory_gib_min)
-    add("memory_gib", "inventory.memory_gib", Scope::gpu, "device memory at least as contracted")->min =
-        *m.memory_gib_min;
+    add("memory_gib", "inventory.memory_gib", Scope::gpu, "device memory at least as contracted")
+        ->min = *m.memory_gib_min;
   if (m.pcie_gen)
-    add("pcie_gen", "inventory.pcie_gen", Scope::gpu, "PCIe link trained at the contracted generation")->min =
-        *m.pcie_gen;
+    add("pcie_gen", "inventory.pcie_gen", Scope::gpu,
+        "PCIe link trained at the contracted generation")
+        ->min = *m.pcie_gen;
   if (m.pcie_width)
-    add("pcie_width", "inventory.pcie_width", Scope::gpu, "PCIe link trained at the contracted width")->min =
-        *m.pcie_width;
+    add("pcie_width", "inventory.pcie_width", Scope::gpu,
+        "PCIe link trained at the contracted width")
+        ->min = *m.pcie_width;
   if (m.nvlink_links_per_gpu)
-    add("nvlink_links_per_gpu", "inventory.nvlink_links", Scope::gpu, "NVLink links active per GPU")->min =
-        *m.nvlink_links_per_gpu;
+    add("nvlink_links_per_gpu", "inventory.nvlink_links", Scope::gpu, "NVLink links active per GPU")
+        ->min = *m.nvlink_links_per_gpu;
   if (m.ecc)
     add("ecc", "inventory.ecc_enabled", Scope::gpu, "ECC mode as contracted")->equals =
         profile::Expected{K::boolean, 0, *m.ecc, {}};
   std::vector<Check> out;
   for (const auto& c : clauses)
-    for (const Target& t : targets_for(c.each, gpus)) out.push_back(inventory_check(c, p, r, t, "match"));
+    for (const Target& t : targets_for(c.each, gpus))
+      out.push_back(inventory_check(c, p, r, t, "match"));
   return out;
 }
 

@@ -33,7 +33,8 @@ const std::vector<HealthMetricDef>& health_metrics() {
 
 const HealthMetricDef* find_health_metric(const std::string& name) {
   for (const auto& d : health_metrics())
-    if (d.name == name) return &d;
+    if (d.name == name)
+      return &d;
   return nullptr;
 }
 

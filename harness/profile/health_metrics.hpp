@@ -2,15 +2,15 @@
 // recorded while benchmarks ran (telemetry.*), not from a benchmark. The evaluator reads them.
 #pragma once
 
+#include "harness/model/results.hpp"
+
 #include <string>
 #include <vector>
-
-#include "harness/model/results.hpp"
 
 namespace gpucert::profile {
 
 struct HealthMetricDef {
-  std::string name;  ///< "inventory.ecc_uncorrected"
+  std::string name; ///< "inventory.ecc_uncorrected"
   Scope scope = Scope::gpu;
   enum class Kind { number, boolean, text } kind = Kind::number;
   std::string unit;

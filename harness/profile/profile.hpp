@@ -2,12 +2,12 @@
 // and what it must deliver (clauses). Loaded and fully validated by load_profile; plain data after.
 #pragma once
 
+#include "harness/model/results.hpp"
+
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "harness/model/results.hpp"
 
 namespace gpucert::profile {
 
@@ -54,8 +54,8 @@ struct Expected {
 struct Clause {
   std::string id;
   std::string metric;
-  Params params;        ///< as written (profile text); `resolved` after validation
-  Params resolved;      ///< every axis filled and canonical (benchmark metrics only)
+  Params params;         ///< as written (profile text); `resolved` after validation
+  Params resolved;       ///< every axis filled and canonical (benchmark metrics only)
   std::string benchmark; ///< registry name for benchmark metrics; empty for health metrics
   Scope each = Scope::gpu;
   std::string stat = "median";

@@ -1,17 +1,16 @@
 // Reading profile files: structure of each file, the extends chain (cycles, depth) and merging.
-#include <algorithm>
-#include <cmath>
-#include <cstdlib>
-#include <filesystem>
-#include <regex>
-#include <set>
-
-#include <fmt/core.h>
-
 #include "harness/core/error.hpp"
 #include "harness/profile/raw_profile.hpp"
 #include "harness/profile/sha256.hpp"
 #include "harness/profile/yaml_guard.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/core.h>
+#include <regex>
+#include <set>
 
 namespace gpucert::profile {
 
@@ -32,18 +31,19 @@ namespace {
 
 const std::set<std::string> kTopKeys = {"schema", "name",   "description", "extends",       "tier",
                                         "match",  "method", "clauses",     "remove_clauses"};
-const std::set<std::string> kClauseKeys = {"id",     "metric",      "params",      "each",
-                                           "stat",   "min",         "max",         "equals",
+const std::set<std::string> kClauseKeys = {"id",       "metric",      "params",      "each",
+                                           "stat",     "min",         "max",         "equals",
                                            "duration", "description", "contract_ref"};
-const std::set<std::string> kMatchKeys = {"gpu_name", "gpu_count", "memory_gib", "pcie",
-                                          "nvlink_links_per_gpu", "ecc"};
+const std::set<std::string> kMatchKeys = {
+    "gpu_name", "gpu_count", "memory_gib", "pcie", "nvlink_links_per_gpu", "ecc"};
 const std::set<std::string> kMethodKeys = {"confidence", "target_rel_ci", "min_samples",
                                            "max_samples", "max_seconds_per_clause"};
 const std::regex kIdPattern("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
 std::string known(const std::set<std::string>& keys) {
   std::string out;
-  for (const auto& k : keys) out += (out.empty() ? "" : ", ") + k;
+  for (const auto& k : keys)
+    out += (out.empty() ? "" : ", ") + k;
   return out;
 }
 
@@ -54,7 +54,8 @@ std::vector<std::pair<std::string, Raw>> entries(const YAML::Node& map, const st
   std::map<std::string, Loc> seen;
   for (const auto& kv : map) {
     const Loc key_loc = loc_of(kv.first, file);
-    if (!kv.first.IsScalar()) fail(key_loc, where, "keys must be plain names, got " + describe(kv.first));
+    if (!kv.first.IsScalar())
+      fail(key_loc, where, "keys must be plain names, got " + describe(kv.first));
     const std::string key = kv.first.Scalar();
     if (auto it = seen.find(key); it != seen.end())
       fail(key_loc, key, fmt::format("duplicate key (first at {})", it->second.str()));
@@ -66,7 +67,8 @@ std::vector<std::pair<std::string, Raw>> entries(const YAML::Node& map, const st
 
 RawMap checked_map(const Raw& value, const std::string& key, const std::set<std::string>& allowed,
                    const std::string& file) {
-  if (!value.node.IsMap()) fail(value.loc, key, "expected a map, got " + describe(value.node));
+  if (!value.node.IsMap())
+    fail(value.loc, key, "expected a map, got " + describe(value.node));
   RawMap out;
   for (auto& [k, v] : entries(value.node, file, key)) {
     if (!allowed.empty() && !allowed.count(k))
@@ -79,21 +81,26 @@ RawMap checked_map(const Raw& value, const std::string& key, const std::set<std:
 RawClause parse_clause(const YAML::Node& node, const std::string& file) {
   RawClause c;
   c.loc = loc_of(node, file);
-  if (!node.IsMap()) fail(c.loc, "clauses", "each clause must be a map, got " + describe(node));
+  if (!node.IsMap())
+    fail(c.loc, "clauses", "each clause must be a map, got " + describe(node));
   for (auto& [k, v] : entries(node, file, "clauses")) {
     if (!kClauseKeys.count(k))
       fail(v.key_loc, k, fmt::format("unknown clause key (known: {})", known(kClauseKeys)));
     if (k == "params") {
       c.params_node = v;
-      if (v.node.IsNull()) continue;
-      if (!v.node.IsMap()) fail(v.loc, "params", "expected a map, got " + describe(v.node));
-      for (auto& [pk, pv] : entries(v.node, file, "params")) c.params.emplace(pk, pv);
+      if (v.node.IsNull())
+        continue;
+      if (!v.node.IsMap())
+        fail(v.loc, "params", "expected a map, got " + describe(v.node));
+      for (auto& [pk, pv] : entries(v.node, file, "params"))
+        c.params.emplace(pk, pv);
     } else {
       c.fields.emplace(k, v);
     }
   }
   auto id = c.fields.find("id");
-  if (id == c.fields.end()) fail(c.loc, "id", "every clause needs an id");
+  if (id == c.fields.end())
+    fail(c.loc, "id", "every clause needs an id");
   const std::string text = as_string(id->second, "id");
   if (!std::regex_match(text, kIdPattern))
     fail(id->second.loc, "id",
@@ -103,16 +110,22 @@ RawClause parse_clause(const YAML::Node& node, const std::string& file) {
   return c;
 }
 
-std::string clause_id(const RawClause& c) { return c.fields.at("id").node.Scalar(); }
+std::string clause_id(const RawClause& c) {
+  return c.fields.at("id").node.Scalar();
+}
 
-bool is_null(const Raw& v) { return v.node.IsNull(); }
+bool is_null(const Raw& v) {
+  return v.node.IsNull();
+}
 
 } // namespace
 
 std::string as_string(const Raw& v, const std::string& key) {
-  if (!v.node.IsScalar()) fail(v.loc, key, "expected text, got " + describe(v.node));
+  if (!v.node.IsScalar())
+    fail(v.loc, key, "expected text, got " + describe(v.node));
   const std::string& s = v.node.Scalar();
-  if (s.size() > 4096) fail(v.loc, key, "text longer than 4096 characters");
+  if (s.size() > 4096)
+    fail(v.loc, key, "text longer than 4096 characters");
   return s;
 }
 
@@ -121,7 +134,8 @@ double as_number(const Raw& v, const std::string& key) {
   if (!v.node.IsScalar() || v.node.Tag() != "?" || !std::regex_match(v.node.Scalar(), number))
     fail(v.loc, key, "expected a number, got " + describe(v.node));
   const double d = std::strtod(v.node.Scalar().c_str(), nullptr);
-  if (!std::isfinite(d)) fail(v.loc, key, "number out of range");
+  if (!std::isfinite(d))
+    fail(v.loc, key, "number out of range");
   return d;
 }
 
@@ -134,8 +148,10 @@ int as_int(const Raw& v, const std::string& key) {
 
 bool as_bool(const Raw& v, const std::string& key) {
   if (v.node.IsScalar() && v.node.Tag() == "?") {
-    if (v.node.Scalar() == "true") return true;
-    if (v.node.Scalar() == "false") return false;
+    if (v.node.Scalar() == "true")
+      return true;
+    if (v.node.Scalar() == "false")
+      return false;
   }
   fail(v.loc, key, "expected true or false, got " + describe(v.node));
 }
@@ -145,14 +161,21 @@ RawFile parse_raw(const std::string& text, const std::string& path) {
   f.path = path;
   f.sha256 = sha256_hex(text);
   const YAML::Node root = load_yaml_guarded(text, path);
-  if (!root.IsMap()) fail(loc_of(root, path), "", "a profile must be a map of keys, got " + describe(root));
+  if (!root.IsMap())
+    fail(loc_of(root, path), "", "a profile must be a map of keys, got " + describe(root));
   for (auto& [k, v] : entries(root, path, "")) {
-    if (!kTopKeys.count(k)) fail(v.key_loc, k, fmt::format("unknown key (known: {})", known(kTopKeys)));
-    if (k == "schema") f.schema = v;
-    else if (k == "name") f.name = v;
-    else if (k == "description") f.description = v;
-    else if (k == "tier") f.tier = v;
-    else if (k == "extends") f.extends = v;
+    if (!kTopKeys.count(k))
+      fail(v.key_loc, k, fmt::format("unknown key (known: {})", known(kTopKeys)));
+    if (k == "schema")
+      f.schema = v;
+    else if (k == "name")
+      f.name = v;
+    else if (k == "description")
+      f.description = v;
+    else if (k == "tier")
+      f.tier = v;
+    else if (k == "extends")
+      f.extends = v;
     else if (k == "match") {
       f.match_node = v;
       f.match = checked_map(v, "match", kMatchKeys, path);
@@ -161,7 +184,8 @@ RawFile parse_raw(const std::string& text, const std::string& path) {
       f.method = checked_map(v, "method", kMethodKeys, path);
     } else if (k == "clauses") {
       f.clauses_node = v;
-      if (!v.node.IsSequence()) fail(v.loc, "clauses", "expected a list of clauses, got " + describe(v.node));
+      if (!v.node.IsSequence())
+        fail(v.loc, "clauses", "expected a list of clauses, got " + describe(v.node));
       std::map<std::string, Loc> ids;
       for (const auto& item : v.node) {
         RawClause c = parse_clause(item, path);
@@ -173,7 +197,8 @@ RawFile parse_raw(const std::string& text, const std::string& path) {
         f.clauses.push_back(std::move(c));
       }
     } else if (k == "remove_clauses") {
-      if (!v.node.IsSequence()) fail(v.loc, k, "expected a list of clause ids, got " + describe(v.node));
+      if (!v.node.IsSequence())
+        fail(v.loc, k, "expected a list of clause ids, got " + describe(v.node));
       for (const auto& item : v.node) {
         Raw r{item, loc_of(item, path), loc_of(item, path)};
         f.remove_clauses.push_back({as_string(r, k), r.loc});
@@ -181,14 +206,19 @@ RawFile parse_raw(const std::string& text, const std::string& path) {
     }
   }
   const Loc top{path, 1, 1};
-  if (!f.schema) fail(top, "schema", fmt::format("missing; write 'schema: {}'", kProfileSchema));
+  if (!f.schema)
+    fail(top, "schema", fmt::format("missing; write 'schema: {}'", kProfileSchema));
   const std::string schema = as_string(*f.schema, "schema");
   if (schema != kProfileSchema)
-    fail(f.schema->loc, "schema", fmt::format("'{}' is not supported (expected '{}')", schema, kProfileSchema));
-  if (!f.name) fail(top, "name", "missing: every profile needs a name");
+    fail(f.schema->loc, "schema",
+         fmt::format("'{}' is not supported (expected '{}')", schema, kProfileSchema));
+  if (!f.name)
+    fail(top, "name", "missing: every profile needs a name");
   if (!f.extends && !f.remove_clauses.empty())
-    fail(f.remove_clauses.front().second, "remove_clauses", "only a profile that extends another can remove clauses");
-  if (!f.extends && !f.clauses_node) fail(top, "clauses", "missing: a profile needs at least one clause");
+    fail(f.remove_clauses.front().second, "remove_clauses",
+         "only a profile that extends another can remove clauses");
+  if (!f.extends && !f.clauses_node)
+    fail(top, "clauses", "missing: a profile needs at least one clause");
   return f;
 }
 
@@ -199,17 +229,25 @@ RawFile merge(RawFile base, const RawFile& child) {
   out.schema = child.schema;
   out.name = child.name;
   out.extends = child.extends;
-  if (child.description) out.description = child.description;
-  if (child.tier) out.tier = child.tier;
-  if (child.match_node) out.match_node = child.match_node;
-  if (child.method_node) out.method_node = child.method_node;
-  if (child.clauses_node) out.clauses_node = child.clauses_node;
+  if (child.description)
+    out.description = child.description;
+  if (child.tier)
+    out.tier = child.tier;
+  if (child.match_node)
+    out.match_node = child.match_node;
+  if (child.method_node)
+    out.method_node = child.method_node;
+  if (child.clauses_node)
+    out.clauses_node = child.clauses_node;
   for (const auto& [k, v] : child.match) {
-    if (is_null(v)) out.match.erase(k);
-    else out.match[k] = v;
+    if (is_null(v))
+      out.match.erase(k);
+    else
+      out.match[k] = v;
   }
   for (const auto& [k, v] : child.method) {
-    if (is_null(v)) fail(v.loc, "method." + k, "a method value cannot be removed, only changed");
+    if (is_null(v))
+      fail(v.loc, "method." + k, "a method value cannot be removed, only changed");
     out.method[k] = v;
   }
   for (const auto& [id, at] : child.remove_clauses) {
@@ -231,25 +269,31 @@ RawFile merge(RawFile base, const RawFile& child) {
     }
     RawClause& b = *it;
     const bool metric_changed =
-        c.fields.count("metric") && (!b.fields.count("metric") || !c.fields.at("metric").node.IsScalar() ||
-                                     !b.fields.at("metric").node.IsScalar() ||
-                                     c.fields.at("metric").node.Scalar() != b.fields.at("metric").node.Scalar());
+        c.fields.count("metric") &&
+        (!b.fields.count("metric") || !c.fields.at("metric").node.IsScalar() ||
+         !b.fields.at("metric").node.IsScalar() ||
+         c.fields.at("metric").node.Scalar() != b.fields.at("metric").node.Scalar());
     for (const auto& [k, v] : c.fields) {
       if (is_null(v)) {
-        if (k == "id" || k == "metric") fail(v.loc, k, "cannot be removed");
+        if (k == "id" || k == "metric")
+          fail(v.loc, k, "cannot be removed");
         b.fields.erase(k);
       } else {
         b.fields[k] = v;
       }
     }
-    if (metric_changed) b.params.clear(); // another benchmark: the base's parameters do not apply
+    if (metric_changed)
+      b.params.clear(); // another benchmark: the base's parameters do not apply
     if (c.params_node) {
       b.params_node = c.params_node;
-      if (c.params_node->node.IsNull()) b.params.clear();
+      if (c.params_node->node.IsNull())
+        b.params.clear();
     }
     for (const auto& [k, v] : c.params) {
-      if (is_null(v)) b.params.erase(k);
-      else b.params[k] = v;
+      if (is_null(v))
+        b.params.erase(k);
+      else
+        b.params[k] = v;
     }
     b.loc = c.loc;
   }
@@ -271,19 +315,23 @@ void load_chain(const std::string& text, const std::string& path, const fs::path
   detail::RawFile f = detail::parse_raw(text, path);
   if (f.extends) {
     const std::string rel = detail::as_string(*f.extends, "extends");
-    if (rel.empty()) fail(f.extends->loc, "extends", "empty path");
+    if (rel.empty())
+      fail(f.extends->loc, "extends", "empty path");
     const fs::path base_path = (base_dir / rel).lexically_normal();
     std::error_code ec;
     const std::string canon = fs::weakly_canonical(base_path, ec).string();
     if (std::find(visiting.begin(), visiting.end(), canon) != visiting.end())
-      fail(f.extends->loc, "extends", fmt::format("'{}' extends itself (cycle through {})", rel, canon));
+      fail(f.extends->loc, "extends",
+           fmt::format("'{}' extends itself (cycle through {})", rel, canon));
     if (static_cast<int>(visiting.size()) >= kMaxExtendsDepth)
-      fail(f.extends->loc, "extends", fmt::format("more than {} levels of extends", kMaxExtendsDepth));
+      fail(f.extends->loc, "extends",
+           fmt::format("more than {} levels of extends", kMaxExtendsDepth));
     std::string base_text;
     try {
       base_text = read_text_file(base_path.string());
     } catch (const InputError& e) {
-      fail(f.extends->loc, "extends", fmt::format("cannot read base profile '{}': {}", rel, e.what()));
+      fail(f.extends->loc, "extends",
+           fmt::format("cannot read base profile '{}': {}", rel, e.what()));
     }
     chain.files.push_back(std::move(f));
     visiting.push_back(canon);
@@ -295,7 +343,8 @@ void load_chain(const std::string& text, const std::string& path, const fs::path
 
 } // namespace
 
-Profile parse_profile(const std::string& text, const std::string& source, const std::string& base_dir) {
+Profile parse_profile(const std::string& text, const std::string& source,
+                      const std::string& base_dir) {
   std::vector<std::string> visiting;
   std::error_code ec;
   visiting.push_back(fs::weakly_canonical(fs::path(source), ec).string());

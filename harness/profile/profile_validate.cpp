@@ -1,16 +1,15 @@
 // Checking a merged profile and building the model: value types and ranges, metrics and their
 // parameters (the benchmark registry decides), scopes, statistics and thresholds.
-#include <cmath>
-#include <regex>
-#include <set>
-
-#include <fmt/core.h>
-
 #include "harness/core/error.hpp"
 #include "harness/measure/benchmark.hpp"
 #include "harness/profile/health_metrics.hpp"
 #include "harness/profile/raw_profile.hpp"
 #include "harness/profile/yaml_guard.hpp"
+
+#include <cmath>
+#include <fmt/core.h>
+#include <regex>
+#include <set>
 
 namespace gpucert::profile {
 
@@ -46,13 +45,15 @@ double in_range(const Raw& v, const std::string& key, double lo, double hi, bool
   const double d = as_number(v, key);
   const bool low_bad = lo_open ? d <= lo : d < lo;
   const bool high_bad = hi_open ? d >= hi : d > hi;
-  if (low_bad || high_bad) fail(v.loc, key, fmt::format("{:g} is impossible: {}", d, why));
+  if (low_bad || high_bad)
+    fail(v.loc, key, fmt::format("{:g} is impossible: {}", d, why));
   return d;
 }
 
 int int_in_range(const Raw& v, const std::string& key, int lo, int hi) {
   const int i = as_int(v, key);
-  if (i < lo || i > hi) fail(v.loc, key, fmt::format("{} is out of range [{}, {}]", i, lo, hi));
+  if (i < lo || i > hi)
+    fail(v.loc, key, fmt::format("{} is out of range [{}, {}]", i, lo, hi));
   return i;
 }
 
@@ -62,26 +63,33 @@ Match build_match(const RawMap& raw) {
     const std::string key = "match." + k;
     if (k == "gpu_name") {
       m.gpu_name = as_string(v, key);
-      if (m.gpu_name->empty()) fail(v.loc, key, "empty name");
+      if (m.gpu_name->empty())
+        fail(v.loc, key, "empty name");
     } else if (k == "gpu_count") {
       m.gpu_count = int_in_range(v, key, 1, 1024);
     } else if (k == "nvlink_links_per_gpu") {
       m.nvlink_links_per_gpu = int_in_range(v, key, 0, 64);
     } else if (k == "ecc") {
       const std::string s = as_string(v, key);
-      if (s != "enabled" && s != "disabled") fail(v.loc, key, "expected 'enabled' or 'disabled', got '" + s + "'");
+      if (s != "enabled" && s != "disabled")
+        fail(v.loc, key, "expected 'enabled' or 'disabled', got '" + s + "'");
       m.ecc = s == "enabled";
     } else if (k == "memory_gib") {
-      if (!v.node.IsMap()) fail(v.loc, key, "expected a map like {min: 79}, got " + describe(v.node));
+      if (!v.node.IsMap())
+        fail(v.loc, key, "expected a map like {min: 79}, got " + describe(v.node));
       for (const auto& kv : v.node) {
         Raw sub{kv.second, loc_of(kv.second, v.loc.file), loc_of(kv.first, v.loc.file)};
         const std::string name = kv.first.IsScalar() ? kv.first.Scalar() : "?";
-        if (name != "min") fail(sub.key_loc, key + "." + name, "unknown key (known: min)");
-        m.memory_gib_min = in_range(sub, key + ".min", 0, 1e6, true, false, "memory must be above 0 GiB");
+        if (name != "min")
+          fail(sub.key_loc, key + "." + name, "unknown key (known: min)");
+        m.memory_gib_min =
+            in_range(sub, key + ".min", 0, 1e6, true, false, "memory must be above 0 GiB");
       }
-      if (!m.memory_gib_min) fail(v.loc, key, "give {min: GiB}");
+      if (!m.memory_gib_min)
+        fail(v.loc, key, "give {min: GiB}");
     } else if (k == "pcie") {
-      if (!v.node.IsMap()) fail(v.loc, key, "expected a map like {gen: 5, width: 16}, got " + describe(v.node));
+      if (!v.node.IsMap())
+        fail(v.loc, key, "expected a map like {gen: 5, width: 16}, got " + describe(v.node));
       for (const auto& kv : v.node) {
         Raw sub{kv.second, loc_of(kv.second, v.loc.file), loc_of(kv.first, v.loc.file)};
         const std::string name = kv.first.IsScalar() ? kv.first.Scalar() : "?";
@@ -90,7 +98,8 @@ Match build_match(const RawMap& raw) {
         } else if (name == "width") {
           const int w = as_int(sub, key + ".width");
           if (w != 1 && w != 2 && w != 4 && w != 8 && w != 16 && w != 32)
-            fail(sub.loc, key + ".width", fmt::format("{} lanes is not a PCIe width (1, 2, 4, 8, 16, 32)", w));
+            fail(sub.loc, key + ".width",
+                 fmt::format("{} lanes is not a PCIe width (1, 2, 4, 8, 16, 32)", w));
           m.pcie_width = w;
         } else {
           fail(sub.key_loc, key + "." + name, "unknown key (known: gen, width)");
@@ -107,16 +116,19 @@ Method build_method(const RawMap& raw) {
   for (const auto& [k, v] : raw) {
     const std::string key = "method." + k;
     if (k == "confidence") {
-      m.confidence = in_range(v, key, 0, 1, true, true, "a confidence level lies strictly between 0 and 1");
+      m.confidence =
+          in_range(v, key, 0, 1, true, true, "a confidence level lies strictly between 0 and 1");
     } else if (k == "target_rel_ci") {
-      m.target_rel_ci = in_range(v, key, 0, 1, true, false, "a relative CI half-width lies in (0, 1]");
+      m.target_rel_ci =
+          in_range(v, key, 0, 1, true, false, "a relative CI half-width lies in (0, 1]");
     } else if (k == "min_samples") {
       m.min_samples = int_in_range(v, key, 1, 1000000);
       min_samples = &v;
     } else if (k == "max_samples") {
       m.max_samples = int_in_range(v, key, 1, 1000000);
     } else if (k == "max_seconds_per_clause") {
-      m.max_seconds_per_clause = in_range(v, key, 0, 86400, true, false, "the budget lies in (0, 86400] seconds");
+      m.max_seconds_per_clause =
+          in_range(v, key, 0, 86400, true, false, "the budget lies in (0, 86400] seconds");
     }
   }
   if (m.max_samples < m.min_samples) {
@@ -133,21 +145,25 @@ bool valid_stat(const std::string& s) {
 }
 
 /// Checks each parameter on its own (to point at it), then the combination.
-Params resolve_params(const BenchmarkDef& def, const RawClause& rc, const std::string& metric, Clause& c) {
+Params resolve_params(const BenchmarkDef& def, const RawClause& rc, const std::string& metric,
+                      Clause& c) {
   for (const auto& [name, raw] : rc.params) {
     const std::string key = "params." + name;
     c.locs[key] = raw.loc;
     const Axis* axis = nullptr;
     for (const auto& a : def.axes)
-      if (a.name == name) axis = &a;
+      if (a.name == name)
+        axis = &a;
     if (!axis) {
       std::string names;
-      for (const auto& a : def.axes) names += (names.empty() ? "" : ", ") + a.name;
+      for (const auto& a : def.axes)
+        names += (names.empty() ? "" : ", ") + a.name;
       fail(raw.key_loc, key,
-           fmt::format("unknown parameter for metric '{}' (benchmark '{}' takes: {})", metric, def.name,
-                       names.empty() ? "none" : names));
+           fmt::format("unknown parameter for metric '{}' (benchmark '{}' takes: {})", metric,
+                       def.name, names.empty() ? "none" : names));
     }
-    if (!raw.node.IsScalar()) fail(raw.loc, key, "expected a value, got " + describe(raw.node));
+    if (!raw.node.IsScalar())
+      fail(raw.loc, key, "expected a value, got " + describe(raw.node));
     const std::string value = raw.node.Scalar();
     c.params[name] = value;
     try {
@@ -167,9 +183,11 @@ Clause build_clause(const RawClause& rc, const Registry& registry) {
   Clause c;
   const auto& f = rc.fields;
   c.locs["clause"] = rc.loc;
-  for (const auto& [k, v] : f) c.locs[k] = v.loc;
+  for (const auto& [k, v] : f)
+    c.locs[k] = v.loc;
   c.id = as_string(f.at("id"), "id");
-  if (!f.count("metric")) fail(rc.loc, "metric", fmt::format("clause '{}' names no metric", c.id));
+  if (!f.count("metric"))
+    fail(rc.loc, "metric", fmt::format("clause '{}' names no metric", c.id));
   const Raw& metric_raw = f.at("metric");
   c.metric = as_string(metric_raw, "metric");
 
@@ -185,10 +203,14 @@ Clause build_clause(const RawClause& rc, const Registry& registry) {
 
   if (auto it = f.find("each"); it != f.end()) {
     const std::string each = as_string(it->second, "each");
-    if (each == "gpu") c.each = Scope::gpu;
-    else if (each == "gpu-pair") c.each = Scope::gpu_pair;
-    else if (each == "node") c.each = Scope::node;
-    else fail(it->second.loc, "each", fmt::format("'{}' is not a scope (gpu, gpu-pair, node)", each));
+    if (each == "gpu")
+      c.each = Scope::gpu;
+    else if (each == "gpu-pair")
+      c.each = Scope::gpu_pair;
+    else if (each == "node")
+      c.each = Scope::node;
+    else
+      fail(it->second.loc, "each", fmt::format("'{}' is not a scope (gpu, gpu-pair, node)", each));
     if (c.each != metric_scope)
       fail(it->second.loc, "each",
            fmt::format("'{}' does not fit metric '{}', which is measured per {}", each, c.metric,
@@ -203,7 +225,8 @@ Clause build_clause(const RawClause& rc, const Registry& registry) {
     if (auto it = f.find("stat"); it != f.end()) {
       c.stat = as_string(it->second, "stat");
       if (!valid_stat(c.stat))
-        fail(it->second.loc, "stat", fmt::format("'{}' is not a statistic (median, mean, min, max, p1..p99)", c.stat));
+        fail(it->second.loc, "stat",
+             fmt::format("'{}' is not a statistic (median, mean, min, max, p1..p99)", c.stat));
     }
   } else {
     if (!rc.params.empty() || (rc.params_node && !rc.params_node->node.IsNull()))
@@ -211,26 +234,34 @@ Clause build_clause(const RawClause& rc, const Registry& registry) {
            fmt::format("health metric '{}' takes no parameters", c.metric));
     if (auto it = f.find("stat"); it != f.end())
       fail(it->second.loc, "stat",
-           fmt::format("health metric '{}' is a single reading; a statistic does not apply", c.metric));
+           fmt::format("health metric '{}' is a single reading; a statistic does not apply",
+                       c.metric));
     c.stat = "value";
   }
 
   const bool fraction = health && health->unit == "fraction";
   for (const char* key : {"min", "max"}) {
     auto it = f.find(key);
-    if (it == f.end()) continue;
+    if (it == f.end())
+      continue;
     if (health && health->kind != HealthMetricDef::Kind::number)
-      fail(it->second.loc, key, fmt::format("metric '{}' is yes/no or text: use 'equals'", c.metric));
+      fail(it->second.loc, key,
+           fmt::format("metric '{}' is yes/no or text: use 'equals'", c.metric));
     const double d = as_number(it->second, key);
-    if (d < 0) fail(it->second.loc, key, fmt::format("{:g} is impossible: a threshold cannot be negative", d));
-    if (fraction && d > 1) fail(it->second.loc, key, fmt::format("{:g} is impossible: a fraction lies in [0, 1]", d));
+    if (d < 0)
+      fail(it->second.loc, key,
+           fmt::format("{:g} is impossible: a threshold cannot be negative", d));
+    if (fraction && d > 1)
+      fail(it->second.loc, key, fmt::format("{:g} is impossible: a fraction lies in [0, 1]", d));
     (std::string(key) == "min" ? c.min : c.max) = d;
   }
   if (auto it = f.find("equals"); it != f.end()) {
     if (!health)
       fail(it->second.loc, "equals",
-           fmt::format("'equals' applies to health metrics; benchmark metric '{}' needs min or max", c.metric));
-    if (c.min || c.max) fail(it->second.loc, "equals", "give either 'equals' or 'min'/'max', not both");
+           fmt::format("'equals' applies to health metrics; benchmark metric '{}' needs min or max",
+                       c.metric));
+    if (c.min || c.max)
+      fail(it->second.loc, "equals", "give either 'equals' or 'min'/'max', not both");
     Expected e;
     switch (health->kind) {
     case HealthMetricDef::Kind::number:
@@ -249,17 +280,24 @@ Clause build_clause(const RawClause& rc, const Registry& registry) {
     c.equals = e;
   }
   if (!c.min && !c.max && !c.equals)
-    fail(rc.loc, "min", fmt::format("clause '{}' has no threshold: give min, max{}", c.id, health ? " or equals" : ""));
+    fail(rc.loc, "min",
+         fmt::format("clause '{}' has no threshold: give min, max{}", c.id,
+                     health ? " or equals" : ""));
   if (c.min && c.max && *c.min > *c.max)
-    fail(f.at("max").loc, "max", fmt::format("min ({:g}) is above max ({:g}): nothing can pass", *c.min, *c.max));
+    fail(f.at("max").loc, "max",
+         fmt::format("min ({:g}) is above max ({:g}): nothing can pass", *c.min, *c.max));
 
   if (auto it = f.find("duration"); it != f.end()) {
     if (health)
-      fail(it->second.loc, "duration", fmt::format("health metric '{}' is read, not measured: no duration", c.metric));
-    c.duration = in_range(it->second, "duration", 0, 86400, true, false, "a duration lies in (0, 86400] seconds");
+      fail(it->second.loc, "duration",
+           fmt::format("health metric '{}' is read, not measured: no duration", c.metric));
+    c.duration = in_range(it->second, "duration", 0, 86400, true, false,
+                          "a duration lies in (0, 86400] seconds");
   }
-  if (auto it = f.find("description"); it != f.end()) c.description = as_string(it->second, "description");
-  if (auto it = f.find("contract_ref"); it != f.end()) c.contract_ref = as_string(it->second, "contract_ref");
+  if (auto it = f.find("description"); it != f.end())
+    c.description = as_string(it->second, "description");
+  if (auto it = f.find("contract_ref"); it != f.end())
+    c.contract_ref = as_string(it->second, "contract_ref");
   return c;
 }
 
@@ -270,14 +308,20 @@ Profile build(const RawFile& merged) {
   Profile p;
   p.name = as_string(*merged.name, "name");
   if (!std::regex_match(p.name, name_pattern))
-    fail(merged.name->loc, "name", fmt::format("'{}' is not a valid name (letters, digits, '.', '_', '-')", p.name));
-  if (merged.description) p.description = as_string(*merged.description, "description");
+    fail(merged.name->loc, "name",
+         fmt::format("'{}' is not a valid name (letters, digits, '.', '_', '-')", p.name));
+  if (merged.description)
+    p.description = as_string(*merged.description, "description");
   if (merged.tier) {
     const std::string t = as_string(*merged.tier, "tier");
-    if (t == "quick") p.tier = Tier::quick;
-    else if (t == "standard") p.tier = Tier::standard;
-    else if (t == "soak") p.tier = Tier::soak;
-    else fail(merged.tier->loc, "tier", fmt::format("'{}' is not a tier (quick, standard, soak)", t));
+    if (t == "quick")
+      p.tier = Tier::quick;
+    else if (t == "standard")
+      p.tier = Tier::standard;
+    else if (t == "soak")
+      p.tier = Tier::soak;
+    else
+      fail(merged.tier->loc, "tier", fmt::format("'{}' is not a tier (quick, standard, soak)", t));
   }
   p.match = build_match(merged.match);
   p.method = build_method(merged.method);
@@ -285,9 +329,11 @@ Profile build(const RawFile& merged) {
     const Loc at = merged.clauses_node ? merged.clauses_node->loc : Loc{merged.path, 1, 1};
     fail(at, "clauses", "no clauses: a profile must check something");
   }
-  if (merged.clauses.size() > 1000) fail(merged.clauses_node->loc, "clauses", "more than 1000 clauses");
+  if (merged.clauses.size() > 1000)
+    fail(merged.clauses_node->loc, "clauses", "more than 1000 clauses");
   const Registry& registry = Registry::builtin();
-  for (const auto& rc : merged.clauses) p.clauses.push_back(build_clause(rc, registry));
+  for (const auto& rc : merged.clauses)
+    p.clauses.push_back(build_clause(rc, registry));
   return p;
 }
 

@@ -2,14 +2,13 @@
 // YAML node and where it was written, so errors after merging still name the right FILE:LINE:COL.
 #pragma once
 
+#include "harness/profile/profile.hpp"
+
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
 #include <yaml-cpp/yaml.h>
-
-#include "harness/profile/profile.hpp"
 
 namespace gpucert::profile::detail {
 
@@ -40,7 +39,8 @@ struct RawFile {
 /// where expected, clause ids present, unique and well-formed.
 RawFile parse_raw(const std::string& text, const std::string& path);
 
-/// Applies `child` on top of `base` (extends): keys given replace, null removes, clauses merge by id.
+/// Applies `child` on top of `base` (extends): keys given replace, null removes, clauses merge by
+/// id.
 RawFile merge(RawFile base, const RawFile& child);
 
 /// Converts a merged profile into the checked model (types, ranges, metrics, parameters, scopes).

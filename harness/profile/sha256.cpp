@@ -18,7 +18,9 @@ constexpr std::array<std::uint32_t, 64> kRound = {
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
-constexpr std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+constexpr std::uint32_t rotr(std::uint32_t x, int n) {
+  return (x >> n) | (x << (32 - n));
+}
 
 void compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) {
   std::uint32_t w[64];
@@ -66,24 +68,29 @@ std::string sha256_hex(std::string_view data) {
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
   std::size_t n = data.size();
   std::size_t i = 0;
-  for (; i + 64 <= n; i += 64) compress(h, p + i);
+  for (; i + 64 <= n; i += 64)
+    compress(h, p + i);
 
   // Final block(s): the rest, a 1 bit, zeros, and the message length in bits (big-endian).
   unsigned char tail[128] = {};
   std::size_t rest = n - i;
-  for (std::size_t j = 0; j < rest; ++j) tail[j] = p[i + j];
+  for (std::size_t j = 0; j < rest; ++j)
+    tail[j] = p[i + j];
   tail[rest] = 0x80;
   std::size_t tail_len = rest + 1 + 8 <= 64 ? 64 : 128;
   std::uint64_t bits = static_cast<std::uint64_t>(n) * 8;
-  for (int j = 0; j < 8; ++j) tail[tail_len - 1 - j] = static_cast<unsigned char>(bits >> (8 * j));
+  for (int j = 0; j < 8; ++j)
+    tail[tail_len - 1 - j] = static_cast<unsigned char>(bits >> (8 * j));
   compress(h, tail);
-  if (tail_len == 128) compress(h, tail + 64);
+  if (tail_len == 128)
+    compress(h, tail + 64);
 
   static const char* hex = "0123456789abcdef";
   std::string out;
   out.reserve(64);
   for (std::uint32_t word : h) {
-    for (int shift = 28; shift >= 0; shift -= 4) out.push_back(hex[(word >> shift) & 0xf]);
+    for (int shift = 28; shift >= 0; shift -= 4)
+      out.push_back(hex[(word >> shift) & 0xf]);
   }
   return out;
 }

@@ -3,15 +3,15 @@
 // alias bomb is cheap to parse but exponential to traverse). Errors carry FILE:LINE:COL.
 #pragma once
 
-#include <string>
-
-#include <yaml-cpp/yaml.h>
-
 #include "harness/profile/profile.hpp"
+
+#include <string>
+#include <yaml-cpp/yaml.h>
 
 namespace gpucert::profile {
 
-/// Reads a file of at most kMaxProfileBytes; InputError when missing, not a regular file or too big.
+/// Reads a file of at most kMaxProfileBytes; InputError when missing, not a regular file or too
+/// big.
 std::string read_text_file(const std::string& path);
 
 /// Parses `text` (named `file` in errors) into its single document after checking content and
