@@ -251,6 +251,10 @@ void NcclClique::watchdog_loop() {
   }
 }
 
+bool clique_aborted(const NcclClique& clique) {
+  return clique.aborted();
+}
+
 std::shared_ptr<NcclClique> make_local_clique(const std::vector<int>& devices,
                                               double init_timeout_s) {
   if (devices.empty())

@@ -33,6 +33,9 @@ std::shared_ptr<NcclClique> make_local_clique(const std::vector<int>& devices,
 std::shared_ptr<NcclClique> make_rank_clique(const NcclUniqueId& id, int nranks, int rank,
                                              int device, double init_timeout_s);
 
+/// Whether the clique was aborted (watchdog or error): its communicators are gone.
+bool clique_aborted(const NcclClique& clique);
+
 /// The registry's CUDA factory: a local clique over ctx.target.gpus (CUDA device ordinals),
 /// created in setup().
 std::unique_ptr<BenchmarkInstance> make_nccl_collective(const BenchmarkContext& ctx,
