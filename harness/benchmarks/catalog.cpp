@@ -11,6 +11,7 @@ const Registry& Registry::builtin() {
     register_pcie(r);
     register_p2p(r);
     register_launch(r);
+    register_collectives(r);
     return r;
   }();
   return registry;

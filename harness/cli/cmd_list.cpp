@@ -71,10 +71,14 @@ std::string axis_text(const Axis& a) {
   case Axis::Kind::boolean:
     values = "{true,false}";
     break;
-  default:
-    values = kind_name(a.kind);
+  case Axis::Kind::bytes:
+    values = "size"; // 4096, 512MiB, 8GiB, 2GB
+    break;
+  case Axis::Kind::integer:
+    values = "integer";
+    break;
   }
-  return fmt::format("{} {} [{}]", a.name, values, a.default_value);
+  return fmt::format("{}: {} [{}]", a.name, values, a.default_value);
 }
 
 std::string list_text(const Registry& r) {

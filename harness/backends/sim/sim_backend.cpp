@@ -55,6 +55,9 @@ std::unique_ptr<BenchmarkInstance> SimBackend::create(const BenchmarkDef& def, c
                                                       const Target& target) {
   if (!def.sim)
     throw EnvironmentError(fmt::format("{}: no simulator model", def.name));
+  if (target.scope != def.scope)
+    throw InputError(fmt::format("{}: measures one {}, not a {} target ({})", def.name,
+                                 to_string(def.scope), to_string(target.scope), target.label()));
   const size_t want = target.scope == Scope::gpu ? 1 : target.scope == Scope::gpu_pair ? 2 : 0;
   if (want != 0 && target.gpus.size() != want)
     throw InputError(fmt::format("{}: a {} target names {} GPU(s), got {}", def.name,

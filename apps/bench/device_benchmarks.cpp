@@ -1,0 +1,181 @@
+// One Google Benchmark per (benchmark, sweep point, target). The instance is set up and warmed
+// up once, on first use; each iteration is one sample, reported with SetIterationTime.
+#include "apps/bench/device_benchmarks.hpp"
+
+#include "harness/core/error.hpp"
+#include "harness/measure/runner.hpp"
+
+#include <benchmark/benchmark.h>
+#include <fmt/core.h>
+#include <fmt/format.h>
+#include <memory>
+
+namespace gpucert::bench {
+
+namespace {
+
+struct Entry {
+  const BenchmarkDef* def = nullptr;
+  Params params;
+  Target target;
+  Backend* backend = nullptr;
+  std::unique_ptr<BenchmarkInstance> instance;
+  std::string failure; ///< set once setup failed or the benchmark does not apply: every run skips
+  Work work;
+  bool latency = false; ///< the primary metric is a time per item (lower is better)
+};
+
+/// Create, check applicability, set up and warm up (the method's warm-up minimum).
+void prepare(Entry& e) {
+  if (e.instance || !e.failure.empty())
+    return;
+  try {
+    e.instance = e.backend->create(*e.def, e.params, e.target);
+    std::string why = e.instance->skip_reason();
+    if (why.empty()) {
+      e.instance->setup();
+      why = e.instance->skip_reason();
+    }
+    if (!why.empty()) {
+      e.failure = "skipped: " + why; // 1.7.1 has no SkipWithMessage: skipping is an "error"
+      return;
+    }
+    e.work = e.instance->work();
+    for (int i = 0; i < SamplingPolicy{}.warmup_min; ++i)
+      e.instance->sample();
+  } catch (const std::exception& ex) {
+    e.failure = std::string("error: ") + ex.what();
+  }
+}
+
+void run(benchmark::State& state, Entry& e) {
+  prepare(e);
+  if (!e.failure.empty()) {
+    state.SkipWithError(e.failure.c_str());
+    return;
+  }
+  for (auto _ : state) {
+    try {
+      state.SetIterationTime(e.instance->sample());
+    } catch (const std::exception& ex) {
+      e.failure = std::string("error: ") + ex.what();
+      state.SkipWithError(e.failure.c_str());
+      break;
+    }
+  }
+  if (state.error_occurred())
+    return;
+  try {
+    const Verification v = e.instance->verify();
+    if (v.checked && !v.passed) {
+      e.failure = "incorrect: " + v.detail; // fast but wrong is not a result
+      state.SkipWithError(e.failure.c_str());
+      return;
+    }
+  } catch (const std::exception& ex) {
+    e.failure = std::string("error: verify: ") + ex.what();
+    state.SkipWithError(e.failure.c_str());
+    return;
+  }
+  using benchmark::Counter;
+  // Per iteration = per sample; Google Benchmark divides by the manual (device) time.
+  if (e.work.bytes > 0)
+    state.counters["bytes/s"] = Counter(e.work.bytes, Counter::kIsIterationInvariantRate);
+  if (e.work.flops > 0)
+    state.counters["FLOP/s"] = Counter(e.work.flops, Counter::kIsIterationInvariantRate);
+  if (e.latency && e.work.items > 0) {
+    state.counters["items/s"] = Counter(e.work.items, Counter::kIsIterationInvariantRate);
+    // Inverted rate of items·1e-6 per iteration: device microseconds per item (launch latency).
+    state.counters["us/item"] =
+        Counter(e.work.items * 1e-6, Counter::kIsIterationInvariantRate | Counter::kInvert);
+  }
+  if (e.backend->simulated())
+    state.SetLabel("SIMULATED");
+}
+
+/// Every combination of the axes' sweep points (an axis without a sweep contributes its default).
+std::vector<std::vector<std::string>> sweep_points(const BenchmarkDef& def) {
+  std::vector<std::vector<std::string>> points{{}};
+  for (const auto& axis : def.axes) {
+    const std::vector<std::string> values =
+        axis.sweep.empty() ? std::vector<std::string>{axis.default_value} : axis.sweep;
+    std::vector<std::vector<std::string>> next;
+    for (const auto& p : points)
+      for (const auto& v : values) {
+        next.push_back(p);
+        next.back().push_back(v);
+      }
+    points = std::move(next);
+  }
+  return points;
+}
+
+std::vector<Target> targets(Scope scope, const std::vector<int>& gpus) {
+  std::vector<Target> out;
+  switch (scope) {
+  case Scope::gpu:
+    for (int g : gpus)
+      out.push_back({Scope::gpu, {g}});
+    break;
+  case Scope::gpu_pair:
+    for (size_t i = 0; i < gpus.size(); ++i)
+      for (size_t j = i + 1; j < gpus.size(); ++j)
+        out.push_back({Scope::gpu_pair, {gpus[i], gpus[j]}});
+    break;
+  case Scope::node:
+    if (!gpus.empty())
+      out.push_back({Scope::node, gpus});
+    break;
+  }
+  return out;
+}
+
+} // namespace
+
+std::string benchmark_name(const BenchmarkDef& def, const std::vector<std::string>& values,
+                           const Target& target) {
+  std::string name = def.name;
+  for (size_t i = 0; i < def.axes.size() && i < values.size(); ++i)
+    name += "/" + def.axes[i].name + ":" + values[i];
+  switch (target.scope) {
+  case Scope::gpu:
+    return name + fmt::format("/gpu:{}", target.gpus.at(0));
+  case Scope::gpu_pair:
+    return name + fmt::format("/gpu:{}-{}", target.gpus.at(0), target.gpus.at(1));
+  case Scope::node:
+    return name + "/node";
+  }
+  return name;
+}
+
+int register_device_benchmarks(const Registry& registry, Backend& backend) {
+  int count = 0;
+  const std::vector<int> gpus = backend.gpus();
+  for (const auto& def : registry.all()) {
+    if (!(backend.simulated() ? def.sim : def.cuda))
+      continue; // no implementation here
+    const bool latency = !def.metrics.empty() && !def.metrics.front().higher_is_better;
+    for (const auto& values : sweep_points(def)) {
+      Params given;
+      for (size_t i = 0; i < def.axes.size(); ++i)
+        given[def.axes[i].name] = values[i];
+      const Params params = Registry::resolve(def, given); // a bad sweep is a bug: throws
+      for (const auto& target : targets(def.scope, gpus)) {
+        auto entry = std::make_shared<Entry>();
+        entry->def = &def;
+        entry->params = params;
+        entry->target = target;
+        entry->backend = &backend;
+        entry->latency = latency;
+        benchmark::RegisterBenchmark(benchmark_name(def, values, target).c_str(),
+                                     [entry](benchmark::State& s) { run(s, *entry); })
+            ->UseManualTime()
+            ->Unit(latency ? benchmark::kMicrosecond : benchmark::kMillisecond);
+        ++count;
+      }
+    }
+  }
+  return count;
+}
+
+} // namespace gpucert::bench

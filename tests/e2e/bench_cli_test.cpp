@@ -1,0 +1,122 @@
+// gpucert-bench on the simulator: the benchmark list, the JSON a filtered run writes (FLOP/s
+// near the simulated card's achievable figure, provenance in the context), and its errors.
+#include "harness/sim/sim_node.hpp"
+#include "tests/support/cli.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+namespace gpucert {
+namespace {
+
+test::CliResult bench(const std::vector<std::string>& args) {
+  return test::run_cli(args, {}, 60, GPUCERT_BENCH_BIN);
+}
+
+bool listed(const std::string& list, const std::string& pattern) {
+  return std::regex_search(list, std::regex(pattern, std::regex::multiline));
+}
+
+TEST(BenchCli, ListsEveryFamilyOnTheSimulatedNode) {
+  const auto r = bench({"--simulate", "h100-sxm5-80gb-8x", "--benchmark_list_tests"});
+  ASSERT_EQ(r.rc, 0) << r.err;
+  for (const char* dtype : {"fp64", "fp32", "tf32", "fp16", "bf16", "fp8"})
+    EXPECT_TRUE(listed(r.out, std::string("^gemm/dtype:") + dtype +
+                                  "/m:8192/n:8192/k:8192/layout:tn/algos:1/gpu:0/manual_time$"))
+        << dtype;
+  EXPECT_TRUE(listed(r.out, "^gemm/dtype:bf16/.*/gpu:7/manual_time$"));
+  for (const char* op : {"copy", "scale", "add", "triad", "read", "write"})
+    EXPECT_TRUE(listed(r.out, std::string("^hbm\\.") + op + "/bytes:1GiB/gpu:0/manual_time$"))
+        << op;
+  for (const char* dir : {"h2d", "d2h", "bidir"})
+    for (const char* engine : {"ce", "sm"})
+      EXPECT_TRUE(listed(r.out, std::string("^pcie\\.") + dir + "/bytes:256MiB/engine:" + engine +
+                                    "/gpu:3/manual_time$"))
+          << dir << " " << engine;
+  EXPECT_TRUE(listed(r.out, "^p2p\\.uni/bytes:256MiB/engine:ce/gpu:0-1/manual_time$"));
+  EXPECT_TRUE(listed(r.out, "^p2p\\.bidir/bytes:256MiB/engine:sm/gpu:6-7/manual_time$"));
+  EXPECT_TRUE(listed(r.out, "^launch\\.stream/launches:1000/gpu:0/manual_time$"));
+  EXPECT_TRUE(listed(r.out, "^launch\\.graph/launches:1000/gpu:0/manual_time$"));
+  EXPECT_TRUE(listed(r.out, "^host/quantile_ci/n:200$"));
+  EXPECT_TRUE(listed(r.out, "^host/runner_decision/max_samples:50$"));
+}
+
+TEST(BenchCli, SingleGpuPcieNodeHasNoPairs) {
+  const auto r = bench({"--simulate=h100-pcie-80gb-1x", "--benchmark_list_tests"});
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_TRUE(listed(r.out, "^gemm/dtype:bf16/.*/gpu:0/manual_time$"));
+  EXPECT_FALSE(listed(r.out, "^p2p"));
+  EXPECT_FALSE(listed(r.out, "gpu:1"));
+}
+
+TEST(BenchCli, JsonRunCarriesFlopsNearTheAchievableFigureAndProvenance) {
+  const auto r = bench({"--simulate", "h100-sxm5-80gb-8x",
+                        "--benchmark_filter=^gemm/dtype:bf16/.*/gpu:0/|^launch.stream/.*/gpu:1/",
+                        "--benchmark_format=json", "--benchmark_min_time=0.05"});
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j.at("context").at("simulated"), "true");
+  EXPECT_EQ(j.at("context").at("node"), "h100-sxm5-80gb-8x");
+  EXPECT_EQ(j.at("context").at("gpucert_backend"), "sim");
+  EXPECT_TRUE(j.at("context").contains("gpucert_version"));
+  EXPECT_TRUE(j.at("context").contains("gpucert_git_revision"));
+  const double achievable = sim::load_builtin_node("h100-sxm5-80gb-8x").achievable.at("gemm.bf16");
+  const double launch_us =
+      sim::load_builtin_node("h100-sxm5-80gb-8x").achievable.at("launch.stream");
+  int seen = 0;
+  for (const auto& b : j.at("benchmarks")) {
+    const std::string name = b.at("name");
+    ASSERT_FALSE(b.contains("error_occurred") && b.at("error_occurred").get<bool>())
+        << name << ": " << b.value("error_message", "");
+    EXPECT_EQ(b.at("label"), "SIMULATED");
+    if (name.rfind("gemm/", 0) == 0) {
+      ++seen;
+      EXPECT_NEAR(b.at("FLOP/s").get<double>() / 1e12 / achievable, 1.0, 0.03) << b.dump();
+      EXPECT_EQ(b.at("time_unit"), "ms");
+    } else {
+      ++seen;
+      EXPECT_NEAR(b.at("us/item").get<double>() / launch_us, 1.0, 0.03) << b.dump();
+    }
+  }
+  EXPECT_EQ(seen, 2);
+  EXPECT_NE(r.err.find("SIMULATED"), std::string::npos);
+}
+
+TEST(BenchCli, FaultsReachTheModelAndWrongResultsAreNotReported) {
+  const auto r = bench({"--simulate", "h100-sxm5-80gb-8x", "--fault", "gpu2:gemm=0.5",
+                        "--fault=gpu3:sdc", "--benchmark_filter=^gemm/dtype:bf16/.*/gpu:[23]/",
+                        "--benchmark_format=json", "--benchmark_min_time=0.02"});
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j.at("context").at("faults"), "gpu2:gemm=0.5 gpu3:sdc");
+  const double achievable = sim::load_builtin_node("h100-sxm5-80gb-8x").achievable.at("gemm.bf16");
+  ASSERT_EQ(j.at("benchmarks").size(), 2u);
+  for (const auto& b : j.at("benchmarks")) {
+    if (b.at("name").get<std::string>().ends_with("gpu:2/manual_time")) {
+      EXPECT_NEAR(b.at("FLOP/s").get<double>() / 1e12 / achievable, 0.5, 0.02);
+    } else {
+      EXPECT_TRUE(b.value("error_occurred", false));
+      EXPECT_NE(b.value("error_message", "").find("incorrect:"), std::string::npos);
+    }
+  }
+}
+
+TEST(BenchCli, BadInputAndNoGpu) {
+  EXPECT_EQ(bench({"--simulate"}).rc, 2);
+  EXPECT_EQ(bench({"--simulate", "no-such-node", "--benchmark_list_tests"}).rc, 2);
+  EXPECT_EQ(bench({"--simulate", "h100-sxm5-80gb-8x", "--fault", "gpu9:sdc"}).rc, 2);
+  EXPECT_EQ(bench({"--simulate", "h100-sxm5-80gb-8x", "--no_such_flag"}).rc, 2);
+  const auto help = bench({"--help"});
+  EXPECT_NE(help.out.find("--simulate NODE"), std::string::npos);
+  EXPECT_NE(help.out.find("benchmark_filter"), std::string::npos);
+  // Without --simulate this machine's GPUs are used; where there are none, exit 3 and say why.
+  const auto real = bench({"--benchmark_list_tests"});
+  if (real.rc != 0) {
+    EXPECT_EQ(real.rc, 3) << real.err;
+    EXPECT_NE(real.err.find("--simulate"), std::string::npos) << real.err;
+  }
+}
+
+} // namespace
+} // namespace gpucert

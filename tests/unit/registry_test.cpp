@@ -1,0 +1,173 @@
+// The registry and the catalogue: names, axes and metrics as TEAM.md's table fixes them,
+// parameter resolution and its errors, byte sizes, and a backend for every benchmark.
+#include "harness/core/error.hpp"
+#include "harness/measure/benchmark.hpp"
+
+#include <gtest/gtest.h>
+#include <set>
+
+namespace gpucert {
+namespace {
+
+const BenchmarkDef& def(const std::string& name) {
+  const BenchmarkDef* d = Registry::builtin().find(name);
+  if (!d)
+    throw std::runtime_error("no benchmark " + name);
+  return *d;
+}
+
+TEST(Catalogue, EveryFamilyOfTheTableIsRegistered) {
+  for (const char* name : {"gemm", "hbm.copy", "hbm.scale", "hbm.add", "hbm.triad", "hbm.read",
+                           "hbm.write", "pcie.h2d", "pcie.d2h", "pcie.bidir", "p2p.uni",
+                           "p2p.bidir", "launch.stream", "launch.graph"})
+    EXPECT_NE(Registry::builtin().find(name), nullptr) << name;
+  EXPECT_EQ(Registry::builtin().find("nope"), nullptr);
+}
+
+TEST(Catalogue, MetricsAndScopes) {
+  const Registry& r = Registry::builtin();
+  EXPECT_EQ(r.find_metric("gemm.tflops"), r.find("gemm"));
+  EXPECT_EQ(r.find_metric("hbm.triad.gbps"), r.find("hbm.triad"));
+  EXPECT_EQ(r.find_metric("pcie.bidir.gbps"), r.find("pcie.bidir"));
+  EXPECT_EQ(r.find_metric("p2p.uni.gbps"), r.find("p2p.uni"));
+  EXPECT_EQ(r.find_metric("launch.graph.us"), r.find("launch.graph"));
+  EXPECT_EQ(r.find_metric("gemm.gflops"), nullptr);
+  EXPECT_EQ(r.metric("gemm.tflops")->unit, "TFLOP/s");
+  EXPECT_EQ(r.metric("hbm.copy.gbps")->unit, "GB/s");
+  EXPECT_EQ(r.metric("launch.stream.us")->unit, "us");
+  EXPECT_FALSE(r.metric("launch.stream.us")->higher_is_better);
+  EXPECT_TRUE(r.metric("p2p.bidir.gbps")->higher_is_better);
+  EXPECT_EQ(def("gemm").scope, Scope::gpu);
+  EXPECT_EQ(def("p2p.uni").scope, Scope::gpu_pair);
+  EXPECT_EQ(def("pcie.h2d").scope, Scope::gpu);
+}
+
+TEST(Catalogue, DerivedMetricsFollowTheUnits) {
+  const Registry& r = Registry::builtin();
+  const Work w{3e9, 2e12, 1000};
+  EXPECT_DOUBLE_EQ(r.metric("hbm.triad.gbps")->derive(0.5, w), 6);        // 3e9 B / 0.5 s / 1e9
+  EXPECT_DOUBLE_EQ(r.metric("gemm.tflops")->derive(0.004, w), 500);       // 2e12 / 0.004 / 1e12
+  EXPECT_DOUBLE_EQ(r.metric("launch.stream.us")->derive(2.5e-3, w), 2.5); // 2.5 ms / 1000
+}
+
+TEST(Catalogue, AxesAndDefaultsMatchTheTable) {
+  const Params gemm = Registry::resolve(def("gemm"), {});
+  EXPECT_EQ(gemm, (Params{{"dtype", "bf16"},
+                          {"m", "8192"},
+                          {"n", "8192"},
+                          {"k", "8192"},
+                          {"layout", "tn"},
+                          {"algos", "1"}}));
+  const auto& dtype = def("gemm").axes.front();
+  EXPECT_EQ(dtype.choices,
+            (std::vector<std::string>{"fp64", "fp32", "tf32", "fp16", "bf16", "fp8"}));
+  EXPECT_EQ(Registry::resolve(def("hbm.copy"), {}), (Params{{"bytes", "1073741824"}}));
+  EXPECT_EQ(Registry::resolve(def("pcie.d2h"), {}),
+            (Params{{"bytes", "268435456"}, {"engine", "ce"}}));
+  EXPECT_EQ(Registry::resolve(def("p2p.bidir"), {}),
+            (Params{{"bytes", "268435456"}, {"engine", "ce"}}));
+  EXPECT_EQ(Registry::resolve(def("launch.graph"), {}), (Params{{"launches", "1000"}}));
+}
+
+TEST(Resolve, CanonicalisesEveryKind) {
+  const Params p =
+      Registry::resolve(def("gemm"), {{"dtype", "FP8"}, {"m", " 4096 "}, {"layout", "TN"}});
+  EXPECT_EQ(p.at("dtype"), "fp8");
+  EXPECT_EQ(p.at("m"), "4096");
+  EXPECT_EQ(p.at("layout"), "tn");
+  EXPECT_EQ(Registry::resolve(def("hbm.add"), {{"bytes", "8GiB"}}).at("bytes"), "8589934592");
+  EXPECT_EQ(Registry::resolve(def("hbm.add"), {{"bytes", "2GB"}}).at("bytes"), "2000000000");
+  // Resolving a resolved set is the identity (plans store resolved params).
+  EXPECT_EQ(Registry::resolve(def("gemm"), p), p);
+
+  BenchmarkDef b;
+  b.name = "x";
+  b.axes = {{"inplace", Axis::Kind::boolean, "false", {}, {}, ""}};
+  EXPECT_EQ(Registry::resolve(b, {}).at("inplace"), "false");
+  EXPECT_EQ(Registry::resolve(b, {{"inplace", "Yes"}}).at("inplace"), "true");
+  EXPECT_EQ(Registry::resolve(b, {{"inplace", "0"}}).at("inplace"), "false");
+  EXPECT_THROW(Registry::resolve(b, {{"inplace", "maybe"}}), InputError);
+}
+
+TEST(Resolve, BadParametersNameTheParameter) {
+  auto message = [](const std::string& bench, const Params& p) {
+    try {
+      Registry::resolve(def(bench), p);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message("gemm", {{"dtype", "int4"}}),
+            "gemm: parameter 'dtype' = 'int4': expected one of fp64, fp32, tf32, fp16, bf16, fp8");
+  EXPECT_EQ(message("gemm", {{"size", "1"}}),
+            "gemm: unknown parameter 'size' (parameters: dtype, m, n, k, layout, algos)");
+  EXPECT_NE(message("gemm", {{"m", "8k"}}).find("'m' = '8k': expected a whole number"),
+            std::string::npos);
+  EXPECT_NE(message("gemm", {{"m", "0"}}).find("at least 1"), std::string::npos);
+  EXPECT_NE(message("gemm", {{"k", "-5"}}).find("'k'"), std::string::npos);
+  EXPECT_NE(message("hbm.copy", {{"bytes", "12 parsecs"}}).find("unknown size unit"),
+            std::string::npos);
+  EXPECT_NE(message("hbm.copy", {{"bytes", "0.5"}}).find("'bytes'"), std::string::npos);
+  EXPECT_NE(message("pcie.h2d", {{"engine", "dma"}}).find("expected one of ce, sm"),
+            std::string::npos);
+}
+
+TEST(ParseBytes, UnitsAndErrors) {
+  EXPECT_EQ(parse_bytes("4096"), 4096);
+  EXPECT_EQ(parse_bytes("8GiB"), 8589934592.0);
+  EXPECT_EQ(parse_bytes("512MiB"), 536870912.0);
+  EXPECT_EQ(parse_bytes("1e9"), 1e9);
+  EXPECT_EQ(parse_bytes("2GB"), 2e9);
+  EXPECT_EQ(parse_bytes("1.5 KiB"), 1536);
+  EXPECT_EQ(parse_bytes("64kb"), 64000);
+  EXPECT_EQ(parse_bytes("1TiB"), 1099511627776.0);
+  EXPECT_EQ(parse_bytes("0.1GB"), 1e8);
+  EXPECT_EQ(parse_bytes("100B"), 100);
+  for (const char* bad : {"", "GiB", "-1GiB", "1 GiBs", "inf", "nan", "1e999", "lots"})
+    EXPECT_THROW(parse_bytes(bad), InputError) << bad;
+}
+
+TEST(Registry, RejectsDuplicatesAndBadDefinitions) {
+  auto metric = [](const char* name) {
+    return MetricDef{name, "GB/s", "", true, [](double s, const Work& w) { return w.bytes / s; }};
+  };
+  Registry r;
+  BenchmarkDef a;
+  a.name = "a";
+  a.metrics = {metric("a.gbps")};
+  r.add(a);
+  EXPECT_THROW(r.add(a), InternalError); // same name
+  BenchmarkDef b = a;
+  b.name = "b";
+  EXPECT_THROW(r.add(b), InternalError); // same metric
+  BenchmarkDef c;
+  c.name = "c";
+  c.axes = {{"x", Axis::Kind::choice, "z", {"p", "q"}, {}, ""}};
+  EXPECT_THROW(r.add(c), InternalError); // default not among the choices
+  EXPECT_EQ(r.find("c"), nullptr);
+  BenchmarkDef d;
+  d.name = "d";
+  d.metrics = {MetricDef{"d.x", "", "", true, {}}};
+  EXPECT_THROW(r.add(d), InternalError); // no derive
+  EXPECT_EQ(r.all().size(), 1u);
+}
+
+TEST(Registry, EveryBenchmarkHasASimulatorModelAndCudaWhenBuilt) {
+  std::set<std::string> metrics;
+  for (const auto& d : Registry::builtin().all()) {
+    EXPECT_TRUE(static_cast<bool>(d.sim)) << d.name;
+#if GPUCERT_HAVE_CUDA
+    EXPECT_TRUE(static_cast<bool>(d.cuda)) << d.name;
+#endif
+    EXPECT_FALSE(d.description.empty()) << d.name;
+    EXPECT_FALSE(d.metrics.empty()) << d.name;
+    for (const auto& m : d.metrics)
+      EXPECT_TRUE(metrics.insert(m.name).second) << m.name;
+    for (const auto& a : d.axes)
+      EXPECT_FALSE(a.description.empty()) << d.name << "." << a.name;
+  }
+}
+
+} // namespace
+} // namespace gpucert
