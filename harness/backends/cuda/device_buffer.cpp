@@ -1,6 +1,7 @@
 // Device allocations.
 #include "harness/backends/cuda/device_buffer.hpp"
 
+#include "harness/backends/cuda/device_scope.hpp"
 #include "harness/core/cuda_check.hpp"
 
 #include <cuda_runtime_api.h>
@@ -11,6 +12,7 @@ namespace gpucert::cuda {
 DeviceBuffer::DeviceBuffer(std::size_t bytes) : bytes_(bytes) {
   int device = -1;
   GPUCERT_CUDA_CHECK(cudaGetDevice(&device));
+  device_ = device;
   if (const cudaError_t rc = cudaMalloc(&ptr_, bytes); rc != cudaSuccess) {
     ptr_ = nullptr;
     std::size_t free_bytes = 0, total_bytes = 0;
@@ -27,8 +29,10 @@ DeviceBuffer::~DeviceBuffer() {
 }
 
 void DeviceBuffer::reset() noexcept {
-  if (ptr_ != nullptr)
+  if (ptr_ != nullptr) {
+    const DeviceScope on(device_);
     GPUCERT_CUDA_CHECK_NOEXCEPT(cudaFree(ptr_));
+  }
   ptr_ = nullptr;
   bytes_ = 0;
 }

@@ -13,12 +13,14 @@ public:
   explicit DeviceBuffer(std::size_t bytes);
   ~DeviceBuffer();
   DeviceBuffer(DeviceBuffer&& other) noexcept
-      : ptr_(std::exchange(other.ptr_, nullptr)), bytes_(std::exchange(other.bytes_, 0)) {}
+      : ptr_(std::exchange(other.ptr_, nullptr)), bytes_(std::exchange(other.bytes_, 0)),
+        device_(other.device_) {}
   DeviceBuffer& operator=(DeviceBuffer&& other) noexcept {
     if (this != &other) {
       reset();
       ptr_ = std::exchange(other.ptr_, nullptr);
       bytes_ = std::exchange(other.bytes_, 0);
+      device_ = other.device_;
     }
     return *this;
   }
@@ -34,6 +36,7 @@ public:
 private:
   void* ptr_ = nullptr;
   std::size_t bytes_ = 0;
+  int device_ = -1; ///< freed with this device current, whichever is current then
 };
 
 } // namespace gpucert::cuda

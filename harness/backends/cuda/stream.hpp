@@ -1,6 +1,7 @@
 // Move-only CUDA stream and event owners, and the elapsed time between two events.
 #pragma once
 
+#include "harness/backends/cuda/device_scope.hpp"
 #include "harness/core/cuda_check.hpp"
 
 #include <cuda_runtime_api.h>
@@ -12,14 +13,20 @@ namespace gpucert::cuda {
 /// legacy default stream, so work elsewhere in the process cannot slip into a timed region.
 class Stream {
 public:
-  Stream() { GPUCERT_CUDA_CHECK(cudaStreamCreateWithFlags(&s_, cudaStreamNonBlocking)); }
-  ~Stream() {
-    if (s_ != nullptr)
-      GPUCERT_CUDA_CHECK_NOEXCEPT(cudaStreamDestroy(s_));
+  Stream() {
+    GPUCERT_CUDA_CHECK(cudaGetDevice(&device_));
+    GPUCERT_CUDA_CHECK(cudaStreamCreateWithFlags(&s_, cudaStreamNonBlocking));
   }
-  Stream(Stream&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
+  ~Stream() {
+    if (s_ != nullptr) {
+      const DeviceScope on(device_);
+      GPUCERT_CUDA_CHECK_NOEXCEPT(cudaStreamDestroy(s_));
+    }
+  }
+  Stream(Stream&& o) noexcept : s_(std::exchange(o.s_, nullptr)), device_(o.device_) {}
   Stream& operator=(Stream&& o) noexcept {
     std::swap(s_, o.s_);
+    std::swap(device_, o.device_);
     return *this;
   }
   Stream(const Stream&) = delete;
@@ -32,19 +39,26 @@ public:
 
 private:
   cudaStream_t s_ = nullptr;
+  int device_ = -1;
 };
 
 /// A timing event on the device current at construction.
 class Event {
 public:
-  Event() { GPUCERT_CUDA_CHECK(cudaEventCreate(&e_)); }
-  ~Event() {
-    if (e_ != nullptr)
-      GPUCERT_CUDA_CHECK_NOEXCEPT(cudaEventDestroy(e_));
+  Event() {
+    GPUCERT_CUDA_CHECK(cudaGetDevice(&device_));
+    GPUCERT_CUDA_CHECK(cudaEventCreate(&e_));
   }
-  Event(Event&& o) noexcept : e_(std::exchange(o.e_, nullptr)) {}
+  ~Event() {
+    if (e_ != nullptr) {
+      const DeviceScope on(device_);
+      GPUCERT_CUDA_CHECK_NOEXCEPT(cudaEventDestroy(e_));
+    }
+  }
+  Event(Event&& o) noexcept : e_(std::exchange(o.e_, nullptr)), device_(o.device_) {}
   Event& operator=(Event&& o) noexcept {
     std::swap(e_, o.e_);
+    std::swap(device_, o.device_);
     return *this;
   }
   Event(const Event&) = delete;
@@ -56,6 +70,7 @@ public:
 
 private:
   cudaEvent_t e_ = nullptr;
+  int device_ = -1;
 };
 
 /// Seconds between two completed events of one device (resolution about 0.5 us).
