@@ -57,9 +57,9 @@ public:
     const double shape = shape_factor(m_, n_, k_);
     rate_ = *tflops * 1e12 * fault * shape;
     factors_ = {{"achievable_tflops", *tflops}, {"gemm_fault", fault}, {"shape", shape}};
-    // Batch GEMMs so one sample lasts about a millisecond, as event timing needs.
+    // Batch GEMMs so one sample lasts about 20 ms, as the CUDA instance does (1..256 GEMMs).
     const double one = 2 * m_ * n_ * k_;
-    gemms_ = std::clamp(std::ceil(1e-3 * rate_ / one), 1.0, 1000.0);
+    gemms_ = std::clamp(std::ceil(20e-3 * rate_ / one), 1.0, 256.0);
     work_.flops = one * gemms_;
     work_.items = gemms_;
   }

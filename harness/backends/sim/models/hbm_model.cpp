@@ -4,6 +4,8 @@
 #include "harness/backends/sim/models/sim_instance.hpp"
 #include "harness/core/error.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <fmt/core.h>
 
 namespace gpucert::sim {
@@ -22,6 +24,8 @@ constexpr Pattern kPatterns[] = {{"copy", "hbm.copy", 2, 2}, {"scale", "hbm.copy
                                  {"read", "hbm.read", 1, 1}, {"write", "hbm.write", 1, 1}};
 
 constexpr double kLaunchSeconds = 3e-6;
+constexpr double kL2Bytes = 50e6;       ///< H100/H200
+constexpr double kBytesPerSample = 8e9; ///< passes per sample move about this much (CUDA: same)
 
 class HbmModel : public SimInstance {
 public:
@@ -32,8 +36,14 @@ public:
     if (!pattern_)
       throw InternalError("sim/hbm: unknown op '" + op + "'");
     bytes_ = param_number("bytes");
-    work_.bytes = pattern_->counted * bytes_;
-    work_.items = 1;
+    // As the CUDA instance: as many passes as move ~8 GB (1..64); a working set L2 could hold
+    // is measured cold, one pass per sample.
+    const double pass = pattern_->counted * bytes_;
+    passes_ = pattern_->arrays * bytes_ < 4 * kL2Bytes
+                  ? 1
+                  : std::clamp(std::round(kBytesPerSample / pass), 1.0, 64.0);
+    work_.bytes = pass * passes_;
+    work_.items = passes_;
     const auto gbps = achievable(pattern_->figure);
     if (!gbps) {
       skip_ = fmt::format("simulated node {} has no {} figure", sim_.node().name, pattern_->figure);
@@ -45,14 +55,14 @@ public:
   }
 
 private:
-  double nominal_seconds() const override { return work_.bytes / rate_ + kLaunchSeconds; }
+  double nominal_seconds() const override { return work_.bytes / rate_ + passes_ * kLaunchSeconds; }
   // Memory-bound: a throttled SM clock costs some bandwidth (fewer requests in flight), not all.
   double clock_sensitivity() const override { return 0.5; }
   std::string check_description() const override { return "element check of the output array"; }
   double device_bytes() const override { return pattern_->arrays * bytes_; }
 
   const Pattern* pattern_ = nullptr;
-  double bytes_ = 0, rate_ = 1;
+  double bytes_ = 0, rate_ = 1, passes_ = 1;
 };
 
 } // namespace
