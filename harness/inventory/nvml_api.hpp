@@ -39,6 +39,7 @@ template <class F> struct Fn {
   X(nvmlDeviceGetPowerManagementDefaultLimit)                                                      \
   X(nvmlDeviceGetPowerUsage)                                                                       \
   X(nvmlDeviceGetTemperature)                                                                      \
+  X(nvmlDeviceGetTemperatureV)                                                                     \
   X(nvmlDeviceGetEccMode)                                                                          \
   X(nvmlDeviceGetTotalEccErrors)                                                                   \
   X(nvmlDeviceGetRetiredPages)                                                                     \
@@ -56,6 +57,9 @@ template <class F> struct Fn {
   X(nvmlDeviceGetCurrentClocksEventReasons)                                                        \
   X(nvmlDeviceGetCurrentClocksThrottleReasons)
 
+// The table keeps entry points nvml.h now marks deprecated: older drivers have only those.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 struct Api {
 #define GPUCERT_NVML_MEMBER(sym) Fn<decltype(::sym)> sym{#sym};
   GPUCERT_NVML_FUNCTIONS(GPUCERT_NVML_MEMBER)
@@ -68,7 +72,24 @@ struct Api {
       return nvmlDeviceGetCurrentClocksEventReasons(dev, mask);
     return nvmlDeviceGetCurrentClocksThrottleReasons(dev, mask);
   }
+
+  /// GPU core temperature in °C: the versioned call where the driver has it, else the old one.
+  nvmlReturn_t gpu_temperature(nvmlDevice_t dev, int* celsius) const {
+    if (nvmlDeviceGetTemperatureV.ptr != nullptr) {
+      nvmlTemperature_t t{};
+      t.version = nvmlTemperature_v1;
+      t.sensorType = NVML_TEMPERATURE_GPU;
+      const nvmlReturn_t rc = nvmlDeviceGetTemperatureV(dev, &t);
+      *celsius = t.temperature;
+      return rc;
+    }
+    unsigned int v = 0;
+    const nvmlReturn_t rc = nvmlDeviceGetTemperature(dev, NVML_TEMPERATURE_GPU, &v);
+    *celsius = static_cast<int>(v);
+    return rc;
+  }
 };
+#pragma GCC diagnostic pop
 
 /// The loaded table; throws EnvironmentError like ensure_loaded().
 const Api& api();

@@ -200,10 +200,9 @@ void probe_device(const nvml::Api& api, nvmlDevice_t dev, GpuInfo& g, Probe& p) 
     g.power_default_limit_w = mw / 1000.0;
   if (p.ok(api.nvmlDeviceGetPowerUsage(dev, &mw), api.nvmlDeviceGetPowerUsage, {"power_draw_w"}))
     g.power_draw_w = mw / 1000.0;
-  unsigned int temp = 0;
-  if (p.ok(api.nvmlDeviceGetTemperature(dev, NVML_TEMPERATURE_GPU, &temp),
-           api.nvmlDeviceGetTemperature, {"temperature_c"}))
-    g.temperature_c = static_cast<int>(temp);
+  int temp = 0;
+  if (p.ok(api.gpu_temperature(dev, &temp), api.nvmlDeviceGetTemperatureV, {"temperature_c"}))
+    g.temperature_c = temp;
 
   probe_memory_health(api, dev, g, p);
 

@@ -51,8 +51,9 @@ struct NvmlTelemetrySampler::Impl {
         p.mem_clock_mhz = v;
       if (api->nvmlDeviceGetPowerUsage(d.handle, &v) == NVML_SUCCESS)
         p.power_w = v / 1000.0;
-      if (api->nvmlDeviceGetTemperature(d.handle, NVML_TEMPERATURE_GPU, &v) == NVML_SUCCESS)
-        p.temperature_c = v;
+      int celsius = 0;
+      if (api->gpu_temperature(d.handle, &celsius) == NVML_SUCCESS)
+        p.temperature_c = celsius;
       unsigned long long mask = 0;
       if (api->clock_event_reasons(d.handle, &mask) == NVML_SUCCESS)
         p.throttle_mask = mask;
