@@ -1,6 +1,14 @@
 // GPU tier: every CUDA benchmark sets up, samples and verifies on random data; a corrupted output
 // is caught by verify(); on H100/H200 the headline figures land in plausible ranges. Each test
-// skips with the reason where CUDA sees no GPU.
+// skips with the reason where CUDA sees no GPU (or the build has no CUDA).
+#include <gtest/gtest.h>
+
+#if !defined(GPUCERT_HAVE_CUDA)
+TEST(GpuBenchmarks, NeedCuda) {
+  GTEST_SKIP() << "built without CUDA (GPUCERT_WITH_CUDA=OFF)";
+}
+#else
+
 #include "harness/backends/cuda/factories.hpp"
 #include "harness/backends/cuda/test_hooks.hpp"
 #include "harness/core/error.hpp"
@@ -9,7 +17,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cuda_runtime_api.h>
-#include <gtest/gtest.h>
 #include <string>
 #include <vector>
 
@@ -265,3 +272,5 @@ TEST(GpuErrors, MissingGpuIsADeviceErrorNamingIt) {
 
 } // namespace
 } // namespace gpucert
+
+#endif // GPUCERT_HAVE_CUDA
