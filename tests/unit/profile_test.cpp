@@ -1,15 +1,14 @@
 // SLA profiles: SHA-256, the shipped profiles, extends, and every malformed or hostile profile in
 // tests/data/profiles/bad/ (each must be an InputError naming FILE:LINE:COL, never a crash).
-#include <filesystem>
-#include <fstream>
-#include <regex>
-#include <string>
-
-#include <gtest/gtest.h>
-
 #include "harness/core/error.hpp"
 #include "harness/profile/profile.hpp"
 #include "harness/profile/sha256.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <regex>
+#include <string>
 
 namespace gpucert::profile {
 namespace {
@@ -40,12 +39,18 @@ TEST(Sha256, KnownVectors) {
 
 TEST(Sha256, PaddingBoundaries) {
   // 55/56 bytes: the length still fits / no longer fits in the last block; 64, 119, 120 likewise.
-  EXPECT_EQ(sha256_hex(std::string(55, 'a')), "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318");
-  EXPECT_EQ(sha256_hex(std::string(56, 'a')), "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a");
-  EXPECT_EQ(sha256_hex(std::string(63, 'a')), "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34");
-  EXPECT_EQ(sha256_hex(std::string(64, 'a')), "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
-  EXPECT_EQ(sha256_hex(std::string(119, 'a')), "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb");
-  EXPECT_EQ(sha256_hex(std::string(120, 'a')), "2f3d335432c70b580af0e8e1b3674a7c020d683aa5f73aaaedfdc55af904c21c");
+  EXPECT_EQ(sha256_hex(std::string(55, 'a')),
+            "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318");
+  EXPECT_EQ(sha256_hex(std::string(56, 'a')),
+            "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a");
+  EXPECT_EQ(sha256_hex(std::string(63, 'a')),
+            "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34");
+  EXPECT_EQ(sha256_hex(std::string(64, 'a')),
+            "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
+  EXPECT_EQ(sha256_hex(std::string(119, 'a')),
+            "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb");
+  EXPECT_EQ(sha256_hex(std::string(120, 'a')),
+            "2f3d335432c70b580af0e8e1b3674a7c020d683aa5f73aaaedfdc55af904c21c");
 }
 
 // --- Shipped profiles ------------------------------------------------------------------------
@@ -53,7 +58,8 @@ TEST(Sha256, PaddingBoundaries) {
 TEST(ShippedProfiles, EveryOneValidates) {
   int n = 0;
   for (const auto& e : fs::directory_iterator(std::string(GPUCERT_SOURCE_DIR) + "/profiles")) {
-    if (e.path().extension() != ".yaml") continue;
+    if (e.path().extension() != ".yaml")
+      continue;
     ++n;
     EXPECT_NO_THROW(load_profile(e.path().string())) << e.path();
   }
@@ -61,14 +67,16 @@ TEST(ShippedProfiles, EveryOneValidates) {
 }
 
 TEST(ShippedProfiles, StandardH100HasTheContractedClauses) {
-  const Profile p = load_profile(std::string(GPUCERT_SOURCE_DIR) + "/profiles/h100-sxm5-80gb-8x-standard.yaml");
+  const Profile p =
+      load_profile(std::string(GPUCERT_SOURCE_DIR) + "/profiles/h100-sxm5-80gb-8x-standard.yaml");
   EXPECT_EQ(p.name, "h100-sxm5-80gb-8x");
   EXPECT_EQ(p.tier, Tier::standard);
   EXPECT_EQ(p.match.gpu_count, 8);
   EXPECT_EQ(p.match.nvlink_links_per_gpu, 18);
   EXPECT_EQ(p.match.ecc, true);
   std::map<std::string, const Clause*> by_id;
-  for (const auto& c : p.clauses) by_id[c.id] = &c;
+  for (const auto& c : p.clauses)
+    by_id[c.id] = &c;
   ASSERT_TRUE(by_id.count("gemm-bf16"));
   const Clause& g = *by_id["gemm-bf16"];
   EXPECT_EQ(g.benchmark, "gemm");
@@ -77,15 +85,17 @@ TEST(ShippedProfiles, StandardH100HasTheContractedClauses) {
   EXPECT_EQ(g.resolved.at("layout"), "tn"); // default filled in
   EXPECT_EQ(g.each, Scope::gpu);
   EXPECT_EQ(g.min, 720);
-  for (const char* id : {"hbm-triad", "hbm-copy", "pcie-h2d", "pcie-d2h", "p2p-uni", "launch-stream",
-                         "ecc-uncorrected", "row-remap-pending", "row-remap-failed", "power-limit-default",
-                         "no-hw-slowdown", "no-thermal-slowdown"})
+  for (const char* id :
+       {"hbm-triad", "hbm-copy", "pcie-h2d", "pcie-d2h", "p2p-uni", "launch-stream",
+        "ecc-uncorrected", "row-remap-pending", "row-remap-failed", "power-limit-default",
+        "no-hw-slowdown", "no-thermal-slowdown"})
     EXPECT_TRUE(by_id.count(id)) << id;
   EXPECT_EQ(by_id["p2p-uni"]->each, Scope::gpu_pair);
   EXPECT_EQ(by_id["hbm-triad"]->resolved.at("bytes"), "1073741824");
   EXPECT_TRUE(by_id["ecc-uncorrected"]->is_health());
   // The file's own SHA-256 is the profile's fingerprint (what `sha256sum` prints).
-  std::ifstream in(std::string(GPUCERT_SOURCE_DIR) + "/profiles/h100-sxm5-80gb-8x-standard.yaml", std::ios::binary);
+  std::ifstream in(std::string(GPUCERT_SOURCE_DIR) + "/profiles/h100-sxm5-80gb-8x-standard.yaml",
+                   std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
   EXPECT_EQ(p.sha256, sha256_hex(text.str()));
@@ -104,7 +114,8 @@ TEST(ShippedProfiles, QuickTierExtendsStandard) {
   ASSERT_EQ(quick.files.size(), 2u);
   EXPECT_EQ(quick.files[1].sha256, std_p.sha256);
   EXPECT_EQ(quick.sha256, sha256_hex(quick.files[0].sha256 + "\n" + quick.files[1].sha256 + "\n"));
-  for (const auto& c : quick.clauses) EXPECT_NE(c.id, "gemm-bf16-sustained");
+  for (const auto& c : quick.clauses)
+    EXPECT_NE(c.id, "gemm-bf16-sustained");
 }
 
 // --- Parsing and extends ---------------------------------------------------------------------
@@ -154,8 +165,8 @@ clauses:
   ASSERT_EQ(p.clauses.size(), 3u);
   EXPECT_EQ(p.clauses[0].id, "gemm-bf16");
   EXPECT_EQ(p.clauses[0].min, 700);
-  EXPECT_EQ(p.clauses[0].resolved.at("m"), "4096");    // merged per parameter
-  EXPECT_EQ(p.clauses[0].resolved.at("n"), "8192");    // kept from the base
+  EXPECT_EQ(p.clauses[0].resolved.at("m"), "4096"); // merged per parameter
+  EXPECT_EQ(p.clauses[0].resolved.at("n"), "8192"); // kept from the base
   EXPECT_EQ(p.clauses[0].resolved.at("dtype"), "bf16");
   EXPECT_EQ(p.clauses[1].id, "hbm-triad");
   EXPECT_EQ(p.clauses[2].id, "launch");
@@ -178,8 +189,9 @@ clauses:
 }
 
 TEST(ProfileParse, ErrorsInAnOverrideNameTheChildFile) {
-  const std::string child = "schema: gpucert/profile/v1\nname: child\nextends: base.yaml\nclauses:\n"
-                            "  - {id: gemm-bf16, stat: average}\n";
+  const std::string child =
+      "schema: gpucert/profile/v1\nname: child\nextends: base.yaml\nclauses:\n"
+      "  - {id: gemm-bf16, stat: average}\n";
   const std::string msg = message_of([&] { parse_profile(child, "child.yaml", kData + "/good"); });
   EXPECT_NE(msg.find("child.yaml:5:"), std::string::npos) << msg;
   EXPECT_NE(msg.find("key 'stat'"), std::string::npos) << msg;
@@ -190,7 +202,8 @@ TEST(ProfileParse, ErrorsInAnOverrideNameTheChildFile) {
 std::vector<std::string> bad_profiles() {
   std::vector<std::string> out;
   for (const auto& e : fs::directory_iterator(kData + "/bad"))
-    if (e.path().extension() == ".yaml") out.push_back(e.path().filename().string());
+    if (e.path().extension() == ".yaml")
+      out.push_back(e.path().filename().string());
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -204,7 +217,8 @@ TEST_P(BadProfile, IsAnInputErrorWithFileLineAndColumn) {
     std::ifstream in(path, std::ios::binary);
     std::string first;
     std::getline(in, first);
-    if (first.rfind("# expect: ", 0) == 0) expect = first.substr(10);
+    if (first.rfind("# expect: ", 0) == 0)
+      expect = first.substr(10);
   }
   std::string msg;
   try {
@@ -220,18 +234,22 @@ TEST_P(BadProfile, IsAnInputErrorWithFileLineAndColumn) {
   ASSERT_TRUE(std::regex_search(msg, m, located)) << msg;
   EXPECT_GE(std::stoi(m[2]), 1) << msg;
   EXPECT_GE(std::stoi(m[3]), 1) << msg;
-  if (!expect.empty()) EXPECT_NE(msg.find(expect), std::string::npos) << "expected '" << expect << "' in: " << msg;
+  if (!expect.empty())
+    EXPECT_NE(msg.find(expect), std::string::npos) << "expected '" << expect << "' in: " << msg;
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, BadProfile, ::testing::ValuesIn(bad_profiles()),
                          [](const auto& info) {
                            std::string n = info.param.substr(0, info.param.size() - 5);
                            for (char& c : n)
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                             if (!std::isalnum(static_cast<unsigned char>(c)))
+                               c = '_';
                            return n;
                          });
 
-TEST(BadProfileCorpus, HasAtLeastTwentyFive) { EXPECT_GE(bad_profiles().size(), 25u); }
+TEST(BadProfileCorpus, HasAtLeastTwentyFive) {
+  EXPECT_GE(bad_profiles().size(), 25u);
+}
 
 TEST(HostileProfile, HugeFileIsRejectedBeforeParsing) {
   const fs::path p = fs::temp_directory_path() / "gpucert-huge-profile.yaml";
@@ -247,9 +265,11 @@ TEST(HostileProfile, HugeFileIsRejectedBeforeParsing) {
 }
 
 TEST(HostileProfile, NotARegularFile) {
-  EXPECT_NE(message_of([] { load_profile("/dev/zero"); }).find("not a regular file"), std::string::npos);
+  EXPECT_NE(message_of([] { load_profile("/dev/zero"); }).find("not a regular file"),
+            std::string::npos);
   EXPECT_NE(message_of([] { load_profile(kData); }).find("not a regular file"), std::string::npos);
-  EXPECT_NE(message_of([] { load_profile(kData + "/nope.yaml"); }).find("no such file"), std::string::npos);
+  EXPECT_NE(message_of([] { load_profile(kData + "/nope.yaml"); }).find("no such file"),
+            std::string::npos);
 }
 
 TEST(HostileProfile, ExtendsChainDeeperThanTheLimit) {
@@ -258,8 +278,10 @@ TEST(HostileProfile, ExtendsChainDeeperThanTheLimit) {
   for (int i = 0; i <= kMaxExtendsDepth + 1; ++i) {
     std::ofstream out(dir / ("p" + std::to_string(i) + ".yaml"));
     out << "schema: gpucert/profile/v1\nname: p" << i << "\n";
-    if (i <= kMaxExtendsDepth) out << "extends: p" << i + 1 << ".yaml\n";
-    else out << "clauses:\n  - {id: x, metric: gemm.tflops, min: 1}\n";
+    if (i <= kMaxExtendsDepth)
+      out << "extends: p" << i + 1 << ".yaml\n";
+    else
+      out << "clauses:\n  - {id: x, metric: gemm.tflops, min: 1}\n";
   }
   const std::string msg = message_of([&] { load_profile((dir / "p0.yaml").string()); });
   fs::remove_all(dir);

@@ -1,11 +1,11 @@
 // The verdict engine on hand-built results: PASS / FAIL / INCONCLUSIVE / ERROR / SKIPPED, failing
 // closed, cause attribution, match checks, outcome and exit code, determinism.
-#include <gtest/gtest.h>
-
 #include "harness/evaluate/evaluate.hpp"
 #include "harness/measure/benchmark.hpp"
 #include "harness/profile/profile.hpp"
 #include "reports/certificate.hpp"
+
+#include <gtest/gtest.h>
 
 namespace gpucert::evaluate {
 namespace {
@@ -26,7 +26,9 @@ clauses:
   - {id: thermal, metric: telemetry.thermal_fraction, max: 0}
 )";
 
-profile::Profile unit_profile() { return profile::parse_profile(kProfile, "unit.yaml"); }
+profile::Profile unit_profile() {
+  return profile::parse_profile(kProfile, "unit.yaml");
+}
 
 GpuInfo healthy_gpu(int index) {
   GpuInfo g;
@@ -57,7 +59,8 @@ TelemetrySummary cool() {
 /// `n` samples spread evenly over [center*(1-spread), center*(1+spread)].
 std::vector<double> samples(double center, double spread, int n = 20) {
   std::vector<double> v;
-  for (int i = 0; i < n; ++i) v.push_back(center * (1 - spread + 2 * spread * i / std::max(1, n - 1)));
+  for (int i = 0; i < n; ++i)
+    v.push_back(center * (1 - spread + 2 * spread * i / std::max(1, n - 1)));
   return v;
 }
 
@@ -72,7 +75,8 @@ Measurement measurement(const std::string& benchmark, const std::string& metric,
   m.seconds.assign(m.metrics[metric].size(), 1e-3);
   m.verification = {true, true, "ok"};
   m.stop_reason = "target_ci_reached";
-  for (int g : t.gpus) m.telemetry[g] = cool();
+  for (int g : t.gpus)
+    m.telemetry[g] = cool();
   return m;
 }
 
@@ -84,30 +88,38 @@ Results healthy_results() {
   r.inventory_before.gpus = {healthy_gpu(0), healthy_gpu(1)};
   r.inventory_after = r.inventory_before;
   for (int g : {0, 1}) {
-    r.measurements.push_back(measurement("hbm.triad", "hbm.triad.gbps", {Scope::gpu, {g}}, samples(2950, 0.005)));
-    r.measurements.push_back(measurement("launch.stream", "launch.stream.us", {Scope::gpu, {g}}, samples(2.5, 0.01)));
-    r.measurements.push_back(measurement("pcie.h2d", "pcie.h2d.gbps", {Scope::gpu, {g}}, samples(55, 0.01)));
+    r.measurements.push_back(
+        measurement("hbm.triad", "hbm.triad.gbps", {Scope::gpu, {g}}, samples(2950, 0.005)));
+    r.measurements.push_back(
+        measurement("launch.stream", "launch.stream.us", {Scope::gpu, {g}}, samples(2.5, 0.01)));
+    r.measurements.push_back(
+        measurement("pcie.h2d", "pcie.h2d.gbps", {Scope::gpu, {g}}, samples(55, 0.01)));
   }
-  r.measurements.push_back(measurement("p2p.uni", "p2p.uni.gbps", {Scope::gpu_pair, {0, 1}}, samples(390, 0.01)));
+  r.measurements.push_back(
+      measurement("p2p.uni", "p2p.uni.gbps", {Scope::gpu_pair, {0, 1}}, samples(390, 0.01)));
   return r;
 }
 
 /// A copy: callers often pass a temporary certificate.
 report::Check find(const report::Certificate& c, const std::string& id, const std::string& target) {
   for (const auto& k : c.checks)
-    if (k.clause_id == id && k.target == target) return k;
+    if (k.clause_id == id && k.target == target)
+      return k;
   throw std::runtime_error("no check " + id + " on " + target);
 }
 
 Measurement& measurement_of(Results& r, const std::string& benchmark, const std::string& label) {
   for (auto& m : r.measurements)
-    if (m.benchmark == benchmark && m.target.label() == label) return m;
+    if (m.benchmark == benchmark && m.target.label() == label)
+      return m;
   throw std::runtime_error("no measurement " + benchmark + " " + label);
 }
 
 TEST(Verdict, HealthyRunPassesEveryCheckAndCertifies) {
   const auto cert = evaluate(unit_profile(), healthy_results());
-  for (const auto& k : cert.checks) EXPECT_EQ(k.verdict, Verdict::pass) << k.clause_id << " " << k.target << " " << k.message << k.cause;
+  for (const auto& k : cert.checks)
+    EXPECT_EQ(k.verdict, Verdict::pass)
+        << k.clause_id << " " << k.target << " " << k.message << k.cause;
   EXPECT_EQ(cert.outcome, report::Outcome::certified);
   EXPECT_EQ(report::exit_code(cert), 0);
   // 2 GPUs: hbm, launch, pcie, ecc, remap, thermal on each, p2p on the one pair, and the match
@@ -135,7 +147,8 @@ TEST(Verdict, WholeIntervalBelowAMinimumFailsWithTheThrottleCause) {
   Results r = healthy_results();
   Measurement& m = measurement_of(r, "hbm.triad", "gpu1");
   m.metrics["hbm.triad.gbps"] = samples(2040, 0.005);
-  m.telemetry[1].throttle_fraction = {{"hw_slowdown", 0.41}, {"hw_thermal", 0.41}, {"sw_thermal", 0}};
+  m.telemetry[1].throttle_fraction = {
+      {"hw_slowdown", 0.41}, {"hw_thermal", 0.41}, {"sw_thermal", 0}};
   m.telemetry[1].temperature_c_max = 87;
   const auto cert = evaluate(unit_profile(), r);
   const auto& k = find(cert, "hbm-triad", "gpu1");
@@ -182,7 +195,9 @@ TEST(Verdict, TooFewSamplesForAnIntervalIsInconclusiveNotPass) {
 
 TEST(Verdict, MissingMeasurementIsErrorNotMeasured) {
   Results r = healthy_results();
-  std::erase_if(r.measurements, [](const Measurement& m) { return m.benchmark == "pcie.h2d" && m.target.gpus[0] == 1; });
+  std::erase_if(r.measurements, [](const Measurement& m) {
+    return m.benchmark == "pcie.h2d" && m.target.gpus[0] == 1;
+  });
   const auto cert = evaluate(unit_profile(), r);
   const auto& k = find(cert, "pcie-h2d", "gpu1");
   EXPECT_EQ(k.verdict, Verdict::error);
@@ -192,7 +207,8 @@ TEST(Verdict, MissingMeasurementIsErrorNotMeasured) {
 
 TEST(Verdict, AMeasurementWithOtherParametersDoesNotCount) {
   Results r = healthy_results();
-  measurement_of(r, "hbm.triad", "gpu0").params["bytes"] = "2147483648"; // 2 GiB, the clause means 1 GiB
+  measurement_of(r, "hbm.triad", "gpu0").params["bytes"] =
+      "2147483648"; // 2 GiB, the clause means 1 GiB
   EXPECT_EQ(find(evaluate(unit_profile(), r), "hbm-triad", "gpu0").verdict, Verdict::error);
 }
 
@@ -262,10 +278,11 @@ TEST(Verdict, SkippedMeasurementIsSkippedWithTheReason) {
 TEST(Verdict, NothingPassedNeverCertifies) {
   Results r;
   r.complete = true;
-  const auto cert = evaluate(profile::parse_profile("schema: gpucert/profile/v1\nname: x\nclauses:\n"
-                                                    "  - {id: h, metric: hbm.triad.gbps, min: 1}\n",
-                                                    "x.yaml"),
-                             r);
+  const auto cert =
+      evaluate(profile::parse_profile("schema: gpucert/profile/v1\nname: x\nclauses:\n"
+                                      "  - {id: h, metric: hbm.triad.gbps, min: 1}\n",
+                                      "x.yaml"),
+               r);
   EXPECT_EQ(cert.counts.pass, 0);
   EXPECT_EQ(cert.outcome, report::Outcome::not_certified);
   ASSERT_EQ(cert.checks.size(), 1u);
@@ -284,7 +301,8 @@ TEST(Verdict, PcieTrainedDownIsTheCauseOfAPcieFail) {
   EXPECT_EQ(k.verdict, Verdict::fail);
   EXPECT_EQ(k.cause, "PCIe link trained down to gen4 x8 (capable of gen5 x16)");
   EXPECT_EQ(find(cert, "match.pcie_gen", "gpu1").verdict, Verdict::fail);
-  EXPECT_EQ(find(cert, "match.pcie_width", "gpu1").cause, "reads 8 before and after the run, expected ≥ 16 lanes");
+  EXPECT_EQ(find(cert, "match.pcie_width", "gpu1").cause,
+            "reads 8 before and after the run, expected ≥ 16 lanes");
   EXPECT_EQ(find(cert, "match.pcie_gen", "gpu0").verdict, Verdict::pass);
 }
 
@@ -323,7 +341,8 @@ TEST(Verdict, MatchChecksCatchAWrongNode) {
 TEST(Verdict, UnreadableInventoryFieldIsError) {
   Results r = healthy_results();
   r.inventory_before.gpus[0].remapped_rows_pending.reset();
-  r.inventory_before.gpus[0].unavailable["remapped_rows_pending"] = "nvmlDeviceGetRemappedRows: Not Supported";
+  r.inventory_before.gpus[0].unavailable["remapped_rows_pending"] =
+      "nvmlDeviceGetRemappedRows: Not Supported";
   const auto& k = find(evaluate(unit_profile(), r), "remap", "gpu0");
   EXPECT_EQ(k.verdict, Verdict::error);
   EXPECT_NE(k.message.find("Not Supported"), std::string::npos) << k.message;
@@ -358,14 +377,16 @@ TEST(Verdict, SimulatedResultsAreStamped) {
   const auto cert = evaluate(unit_profile(), r);
   EXPECT_TRUE(cert.simulated);
   for (const auto& k : cert.checks)
-    if (k.kind == "benchmark") EXPECT_TRUE(k.simulated);
+    if (k.kind == "benchmark")
+      EXPECT_TRUE(k.simulated);
 }
 
 TEST(DecidedRule, StopsOnlyWhenEveryClauseIsDecided) {
   const auto p = unit_profile();
   std::vector<profile::Clause> hbm{p.clauses[0]};
   const Decided rule = decided_rule(hbm, 0.95);
-  Measurement m = measurement("hbm.triad", "hbm.triad.gbps", {Scope::gpu, {0}}, samples(2950, 0.005));
+  Measurement m =
+      measurement("hbm.triad", "hbm.triad.gbps", {Scope::gpu, {0}}, samples(2950, 0.005));
   EXPECT_TRUE(rule(m)); // clears 2800
   m.metrics["hbm.triad.gbps"] = samples(2000, 0.005);
   EXPECT_TRUE(rule(m)); // misses 2800: decided too
