@@ -16,7 +16,7 @@ std::string cell(const std::string& s) {
   for (char ch : s) {
     if (ch == '|')
       out += "\\|";
-    else if (ch == '\n' || ch == '\r')
+    else if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) // newlines, control bytes
       out += ' ';
     else if (ch == '*' || ch == '_' || ch == '`' || ch == '<' || ch == '>' || ch == '[' ||
              ch == ']')
