@@ -157,6 +157,23 @@ TEST(GpuGemm, NonSquareShapesVerifyInEveryLayout) {
   }
 }
 
+TEST(GpuGemm, Fp8WithAndWithoutFastAccumulationVerifiesAt8192) {
+  GPUCERT_REQUIRE_GPUS(1);
+  for (const char* fast : {"false", "true"}) {
+    SCOPED_TRACE(std::string("fast_accum ") + fast);
+    Params p = gemm_params("fp8", 8192, 8192, 8192, "tn");
+    p["fast_accum"] = fast; // not a catalogue axis; the instance honours it when given
+    auto inst = make(cuda::make_gemm, p);
+    if (!inst->skip_reason().empty())
+      GTEST_SKIP() << inst->skip_reason();
+    const Outcome o = exercise(*inst, 5, false);
+    ASSERT_TRUE(o.evidence.contains("fast_accum")) << o.evidence.dump();
+    EXPECT_EQ(o.evidence["fast_accum"].get<bool>(), std::string(fast) == "true");
+    report(std::string("gemm fp8 8192^3 fast_accum=") + fast,
+           o.work.flops / o.median_seconds / 1e12, "TFLOP/s");
+  }
+}
+
 TEST(GpuGemm, Fp8RejectsLayoutsOtherThanTn) {
   GPUCERT_REQUIRE_GPUS(1);
   EXPECT_THROW(make(cuda::make_gemm, gemm_params("fp8", 1024, 1024, 1024, "nn")), InputError);

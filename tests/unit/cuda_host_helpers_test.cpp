@@ -130,11 +130,16 @@ TEST(GemmTolerance, FollowsTheDocumentedModel) {
   EXPECT_LT(cuda::gemm_tolerance(fp32, 8192), 1e-4);
   EXPECT_GT(cuda::gemm_tolerance(tf32, 8192), cuda::gemm_tolerance(fp32, 8192));
   EXPECT_GT(cuda::gemm_tolerance(fp8, 8192), cuda::gemm_tolerance(bf16, 8192));
+  // Fast accumulation's error grows linearly in k; only fp8 has it.
+  EXPECT_NEAR(cuda::gemm_tolerance(fp8, 8192, true) - cuda::gemm_tolerance(fp8, 8192),
+              5 * 0x1p-14 * 256, 1e-12);
+  EXPECT_EQ(cuda::gemm_tolerance(bf16, 8192, true), cuda::gemm_tolerance(bf16, 8192));
   EXPECT_GT(cuda::gemm_tolerance(fp32, 65536), cuda::gemm_tolerance(fp32, 1024));
   EXPECT_DOUBLE_EQ(cuda::gemm_tolerance(cuda::gemm_dtype("fp64"), 1), 1e-12);
   // A wrong element of random data is off by about one scale unit: far above every tolerance.
   for (const char* d : {"fp64", "fp32", "tf32", "fp16", "bf16", "fp8"})
     EXPECT_LT(cuda::gemm_tolerance(cuda::gemm_dtype(d), 65536), 0.15) << d;
+  EXPECT_LT(cuda::gemm_tolerance(fp8, 8192, true), 0.15);
   EXPECT_THROW(cuda::gemm_dtype("int8"), InputError);
 }
 

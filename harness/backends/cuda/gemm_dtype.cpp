@@ -42,9 +42,12 @@ const GemmDtype& gemm_dtype(const std::string& name) {
       "gemm: parameter 'dtype' = '{}' is not one of fp64, fp32, tf32, fp16, bf16, fp8", name));
 }
 
-double gemm_tolerance(const GemmDtype& d, std::int64_t k) {
+double gemm_tolerance(const GemmDtype& d, std::int64_t k, bool fast_accum) {
   const double kk = static_cast<double>(std::max<std::int64_t>(k, 1));
-  return std::max(1e-12, 8 * (d.u_out + d.u_in) + 4 * d.u_acc * std::sqrt(kk));
+  double tol = 8 * (d.u_out + d.u_in) + 4 * d.u_acc * std::sqrt(kk);
+  if (fast_accum && d.ab_type == CUDA_R_8F_E4M3)
+    tol += 5 * 0x1p-14 * std::ceil(kk / 32);
+  return std::max(1e-12, tol);
 }
 
 } // namespace gpucert::cuda

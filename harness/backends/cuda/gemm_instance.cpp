@@ -312,7 +312,7 @@ void GemmInstance::choose_algorithm() {
                {"input_sets", sets_},
                {"l2_flush_bytes", flusher_->bytes()},
                {"inputs", "uniform random in [-1, 1), rounded to the input type"},
-               {"verification_tolerance", gemm_tolerance(dtype_, k_)}};
+               {"verification_tolerance", gemm_tolerance(dtype_, k_, fast_accum_)}};
   if (dtype_.ab_type == CUDA_R_8F_E4M3)
     evidence_["fast_accum"] = fast_accum_;
 }
@@ -379,7 +379,7 @@ Verification GemmInstance::verify() {
                                      cudaMemcpyDeviceToHost, stream_->get()));
   stream_->synchronize();
 
-  const double tol = gemm_tolerance(dtype_, k_);
+  const double tol = gemm_tolerance(dtype_, k_, fast_accum_);
   int failed = 0;
   double worst = 0;
   std::size_t worst_at = 0;
