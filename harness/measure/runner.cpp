@@ -3,29 +3,16 @@
 #include "harness/measure/runner.hpp"
 
 #include "harness/core/error.hpp"
+#include "harness/core/utc_time.hpp"
 #include "harness/stats/interval.hpp"
 
-#include <chrono>
 #include <cmath>
-#include <ctime>
 #include <exception>
 #include <fmt/core.h>
 
 namespace gpucert {
 
 namespace {
-
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return fmt::format("{}.{:03d}Z", buf, static_cast<int>(ms));
-}
 
 /// Upper bound on warm-up samples, in case an instance reports near-zero device time per sample
 /// (warmup_seconds would then never be reached before the time budget).
@@ -85,7 +72,7 @@ Measurement measure(Backend& backend, const BenchmarkDef& def, const Params& par
   m.benchmark = def.name;
   m.params = Registry::resolve(def, params); // bad parameters are input errors: they throw
   m.target = target;
-  m.started_at = utc_now();
+  m.started_at = utc_now_iso8601();
   for (const auto& metric : def.metrics)
     m.metrics[metric.name] = {};
 
@@ -96,7 +83,7 @@ Measurement measure(Backend& backend, const BenchmarkDef& def, const Params& par
       m.stop_reason = stop_reason;
     if (m.telemetry.empty())
       m.telemetry = telemetry_unavailable(target, "no timed window (" + to_string(m.status) + ")");
-    m.finished_at = utc_now();
+    m.finished_at = utc_now_iso8601();
     return m;
   };
 
