@@ -8,11 +8,11 @@
 
 namespace gpucert {
 
-void register_gemm(Registry& r);   ///< gemm (cuBLASLt), every dtype
-void register_hbm(Registry& r);    ///< hbm.copy/scale/add/triad/read/write
-void register_pcie(Registry& r);   ///< pcie.h2d/d2h/bidir
-void register_p2p(Registry& r);    ///< p2p.uni/bidir between a GPU pair
-void register_launch(Registry& r); ///< launch.stream/graph
+void register_gemm(Registry& r);        ///< gemm (cuBLASLt), every dtype
+void register_hbm(Registry& r);         ///< hbm.copy/scale/add/triad/read/write
+void register_pcie(Registry& r);        ///< pcie.h2d/d2h/bidir
+void register_p2p(Registry& r);         ///< p2p.uni/bidir between a GPU pair
+void register_launch(Registry& r);      ///< launch.stream/graph
 void register_collectives(Registry& r); ///< nccl.<collective> (harness/collectives, engineer E)
 
 // Metric builders: the harness derives every figure from a sample's seconds and its Work.

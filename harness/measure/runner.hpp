@@ -2,9 +2,9 @@
 // tight enough (or a caller's decision rule is satisfied) or the budget is spent. See METHOD.md.
 #pragma once
 
-#include <functional>
-
 #include "harness/measure/backend.hpp"
+
+#include <functional>
 
 namespace gpucert {
 

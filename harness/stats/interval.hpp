@@ -10,8 +10,8 @@ namespace gpucert::stats {
 struct Interval {
   double point = 0; ///< the statistic on the sample
   double lo = 0, hi = 0;
-  bool valid = false;  ///< false when n is too small for the requested confidence
-  std::string method;  ///< "order-statistic", "bootstrap-percentile", "exact"
+  bool valid = false; ///< false when n is too small for the requested confidence
+  std::string method; ///< "order-statistic", "bootstrap-percentile", "exact"
 };
 
 /// Statistic names as profiles spell them: "median", "mean", "min", "max", "pNN" (p1..p99).
@@ -26,8 +26,8 @@ double quantile(std::vector<double> values, double q);
 Interval quantile_ci(std::vector<double> values, double q, double confidence);
 
 /// Percentile-bootstrap CI for any statistic; deterministic for a given seed.
-Interval bootstrap_ci(const std::vector<double>& values, const std::string& stat,
-                      double confidence, int resamples = 2000, std::uint64_t seed = 42);
+Interval bootstrap_ci(const std::vector<double>& values, const std::string& stat, double confidence,
+                      int resamples = 2000, std::uint64_t seed = 42);
 
 /// The CI the verdict engine uses for `stat`: order statistics for median/pNN, bootstrap for
 /// mean; for min/max the observed extreme (a bound the data proves, see METHOD.md).
