@@ -27,11 +27,16 @@ constexpr int kMaxInputSets = 16;
 constexpr int kTrialGemms = 3; // timed per candidate algorithm, after one untimed
 constexpr int kVerifySamples = 4096;
 
+// An attribute of a heuristic's algorithm for the evidence; null where the library does not
+// report it (evidence must never cost the measurement).
 template <typename T>
-T algo_config(const cublasLtMatmulAlgo_t& algo, cublasLtMatmulAlgoConfigAttributes_t attr) {
+nlohmann::json algo_config(const cublasLtMatmulAlgo_t& algo,
+                           cublasLtMatmulAlgoConfigAttributes_t attr) {
   T v{};
   std::size_t written = 0;
-  GPUCERT_CUBLAS_CHECK(cublasLtMatmulAlgoConfigGetAttribute(&algo, attr, &v, sizeof v, &written));
+  if (cublasLtMatmulAlgoConfigGetAttribute(&algo, attr, &v, sizeof v, &written) !=
+      CUBLAS_STATUS_SUCCESS)
+    return nullptr;
   return v;
 }
 
@@ -292,8 +297,10 @@ void GemmInstance::choose_algorithm() {
                                   "{}x{}x{} ran on GPU {}: {}",
                                   returned, dtype_.name, m_, n_, k_, gpu_, candidates.dump()));
   algo_ = results[static_cast<std::size_t>(best)].algo;
-  gemms_ = std::clamp(static_cast<int>(std::ceil(kTargetSampleSeconds / best_seconds)), 1,
-                      kMaxGemmsPerSample);
+  // A GEMM shorter than the events' resolution reads as 0 s: count it as 1 us.
+  const double per_gemm = std::max(best_seconds, 1e-6);
+  gemms_ = static_cast<int>(
+      std::min<double>(std::ceil(kTargetSampleSeconds / per_gemm), kMaxGemmsPerSample));
 
   evidence_ = {{"device", device_.to_json()},
                {"dtype", dtype_.name},
