@@ -91,10 +91,12 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 ms = r["measurements"]
 assert len(ms) == 1 and ms[0]["status"] == "error", ms
-assert "rank 3" in ms[0]["message"] and "did not arrive" in ms[0]["message"], ms[0]["message"]
+assert "rank 3 (host " in ms[0]["message"] and "did not arrive" in ms[0]["message"], ms[0]["message"]
+assert "host unknown" not in ms[0]["message"], ms[0]["message"]  # named by its start-up report
 assert r["provenance"]["watchdog"]["missing_ranks"] == [3], r["provenance"]["watchdog"]
 ranks = r["provenance"]["mpi"]["ranks"]
 assert [k["arrived"] for k in ranks] == [True, True, True, False], ranks
+assert all("inventory" in k for k in ranks[:3]) and ranks[3]["silent_at"] == "rendezvous", ranks
 print("ok: hung rank named:", ms[0]["message"])
 PY
 

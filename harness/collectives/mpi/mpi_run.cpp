@@ -109,15 +109,20 @@ std::string processor_name() {
   return std::string(name, static_cast<size_t>(len));
 }
 
+/// The rank's index among the ranks of its host, from the launcher's environment (Open MPI,
+/// Slurm, MPICH/Hydra): no collective call, so a missing rank cannot hang the others here.
 int local_rank() {
-  MPI_Comm local = MPI_COMM_NULL;
-  int r = 0;
-  if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &local) ==
-      MPI_SUCCESS) {
-    MPI_Comm_rank(local, &r);
-    MPI_Comm_free(&local);
+  for (const char* var : {"OMPI_COMM_WORLD_LOCAL_RANK", "SLURM_LOCALID", "MPI_LOCALRANKID",
+                          "PMI_LOCAL_RANK", "MV2_COMM_WORLD_LOCAL_RANK"}) {
+    const char* v = std::getenv(var);
+    if (v == nullptr || *v == '\0')
+      continue;
+    char* end = nullptr;
+    const long r = std::strtol(v, &end, 10);
+    if (end != v && *end == '\0' && r >= 0)
+      return static_cast<int>(r);
   }
-  return r;
+  return 0; // a singleton or an unknown launcher: one rank on this host
 }
 
 std::string mpi_library() {
@@ -140,15 +145,43 @@ public:
 
   ExitCode execute() {
     plan_ = make_plan(o_); // input errors: identical on every rank, before any exchange
+    try {
+      return phases();
+    } catch (const std::exception& e) {
+      // From here on an exception is this rank's alone: the others would wait for it, so end
+      // the job now rather than let them run into their deadlines.
+      const int code =
+          static_cast<int>(dynamic_cast<const Error*>(&e) ? dynamic_cast<const Error&>(e).code()
+                                                          : ExitCode::internal);
+      std::fprintf(stderr, "gpucert-mpi: rank %d: %s; aborting the job\n", ch_.rank(), e.what());
+      std::fflush(nullptr);
+      MPI_Abort(MPI_COMM_WORLD, code);
+      return static_cast<ExitCode>(code);
+    }
+  }
+
+private:
+  ExitCode phases() {
     started_ = utc_now_iso8601();
     env_ = read_nccl_environment();
     if (ch_.root() && !sim_)
       warn_forced_tuning(env_);
 
+    // Start-up: who is where, before anything that touches a GPU (and could hang there), so a
+    // rank that then goes silent is named with its host.
+    const json hello{{"rank", ch_.rank()},
+                     {"host", processor_name()},
+                     {"local_rank", local_rank()},
+                     {"pid", static_cast<long>(getpid())}};
+    round("start-up", hello, o_.timeout_s, [&](const std::vector<json>& reports) {
+      ranks_ = reports;
+      return int(kGo);
+    });
     maybe_hang("rendezvous", ch_.rank());
     const auto rdv =
         round("rendezvous", identify(), o_.timeout_s, [&](const std::vector<json>& reports) {
-          ranks_ = reports;
+          for (size_t r = 0; r < reports.size(); ++r)
+            ranks_[r].update(reports[r]);
           for (const auto& r : reports)
             if (r.contains("error"))
               return int(kStopRun);
@@ -186,7 +219,6 @@ public:
     return ExitCode::certified;
   }
 
-private:
   // ---- phases (every rank) -------------------------------------------------------------------
 
   /// Root's straggler deadline for a phase. On the simulator nothing takes real time; on GPUs a
@@ -560,7 +592,9 @@ private:
       if (reports[r].contains("telemetry"))
         tel[std::to_string(r)] = reports[r]["telemetry"];
     if (!tel.empty()) {
-      json probe = to_json(Measurement{});
+      Measurement shape;
+      shape.target = m.target;
+      json probe = to_json(shape);
       probe["telemetry"] = tel;
       m.telemetry = measurement_from_json(probe).telemetry;
     }
@@ -629,7 +663,8 @@ private:
         fmt::format("watchdog: {} did not arrive at {} within {:.0f} s (arrived: ranks {})",
                     fmt::join(missing, ", "), phase, timeout_s, ranks_text(arrived));
     // The measurement under way and everything after it are errors that name the straggler.
-    if (phase != "rendezvous" && phase != "communicator" && current_ < plan_.size()) {
+    if (phase != "start-up" && phase != "rendezvous" && phase != "communicator" &&
+        current_ < plan_.size()) {
       Measurement m;
       start_measurement(m, plan_[current_]);
       m.status = MeasurementStatus::error;
@@ -643,9 +678,21 @@ private:
       for (const auto& p : plan_)
         record_not_run(p, "not run: " + why);
     }
-    if (ranks_.empty()) // the rendezvous itself: keep what the arrived ranks told us
-      for (const auto& pl : g.payloads)
-        ranks_.push_back(pl ? *pl : json(nullptr));
+    // Keep what the ranks that arrived told us (identity, inventory), mark the silent ones.
+    if (ranks_.empty())
+      ranks_.assign(g.payloads.size(), json(nullptr));
+    for (size_t r = 0; r < g.payloads.size(); ++r)
+      if (g.payloads[r] && g.payloads[r]->is_object()) {
+        if (ranks_[r].is_object())
+          ranks_[r].update(*g.payloads[r]);
+        else
+          ranks_[r] = *g.payloads[r];
+      }
+    for (int r : g.missing)
+      if (ranks_[r].is_object()) {
+        ranks_[r]["arrived"] = false;
+        ranks_[r]["silent_at"] = phase;
+      }
     results_.provenance["watchdog"] = {
         {"phase", phase}, {"timeout_s", timeout_s}, {"missing_ranks", g.missing}, {"message", why}};
     std::fprintf(stderr, "gpucert-mpi: %s; writing %s and aborting the job\n", why.c_str(),
@@ -682,7 +729,7 @@ private:
         continue;
       }
       json e = ranks_[i];
-      e["arrived"] = true;
+      e["arrived"] = e.value("arrived", true);
       ranks.push_back(e);
     }
     r.provenance["mpi"] = {
