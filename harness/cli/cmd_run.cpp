@@ -34,8 +34,8 @@ ExitCode run_action(const RunArgs& a) {
   const std::filesystem::path dir(a.out);
   if (backend->simulated())
     fmt::print(stderr,
-               "gpucert: {}: simulated node '{}' — results and certificate are stamped SIMULATED\n",
-               report::kSimulatedStamp, a.node.simulate);
+               "gpucert: simulated node '{}': results and certificate are stamped SIMULATED ({})\n",
+               a.node.simulate, report::kSimulatedStamp);
 
   certify::RunOptions opts;
   opts.results_path = (dir / "results.json").string();
