@@ -8,6 +8,7 @@
 #include "harness/backends/cuda/device_buffer.hpp"
 #include "harness/backends/cuda/nccl_clique.hpp"
 #include "harness/backends/cuda/stream.hpp"
+#include "harness/backends/cuda/test_hooks.hpp"
 #include "harness/collectives/check.hpp"
 #include "harness/collectives/collective_plan.hpp"
 #include "harness/collectives/nccl_env.hpp"
@@ -68,7 +69,7 @@ struct RankBuffers {
   cudaGraphExec_t graph = nullptr;
 };
 
-class NcclCollective : public BenchmarkInstance {
+class NcclCollective : public BenchmarkInstance, public CorruptibleOutput {
 public:
   NcclCollective(std::shared_ptr<NcclClique> clique, std::vector<int> devices, const Params& params,
                  const coll::Collective& c, double deadline_override_s)
@@ -224,6 +225,8 @@ public:
     }
     // Out of place, the receive buffers hold the result of the last timed iteration: that
     // very output is checked.
+    if (corrupt_pending_)
+      flip_one_element();
     for (size_t i = 0; i < ranks.size(); ++i) {
       GPUCERT_CUDA_CHECK(cudaSetDevice(ranks[i].device));
       const std::uint64_t n = coll::check_count(plan_.pattern, ranks[i].rank);
@@ -271,6 +274,8 @@ public:
     return v;
   }
 
+  void corrupt_output_for_test() override { corrupt_pending_ = true; }
+
   nlohmann::json evidence() const override {
     nlohmann::json j = coll::plan_evidence(plan_);
     j["nccl"] = coll::nccl_provenance(env_, true);
@@ -291,6 +296,29 @@ public:
 
 private:
   std::string name() const { return fmt::format("nccl.{}", coll_.name); }
+
+  /// Test hook: one bit of one element of the last local rank that has an output, in stream
+  /// order (the copies are synchronous with the host for pageable memory, ordered on the stream).
+  void flip_one_element() {
+    corrupt_pending_ = false;
+    auto& ranks = clique_->ranks();
+    for (size_t i = ranks.size(); i-- > 0;) {
+      const std::uint64_t n = coll::check_count(plan_.pattern, ranks[i].rank);
+      if (n == 0)
+        continue;
+      const std::uint64_t ts = static_cast<std::uint64_t>(coll::dtype_size(plan_.dtype));
+      char* at = bufs_[i].recv + (n / 2) * ts;
+      std::uint32_t bits = 0;
+      GPUCERT_CUDA_CHECK(cudaSetDevice(ranks[i].device));
+      cudaStream_t s = ranks[i].stream->get();
+      GPUCERT_CUDA_CHECK(cudaMemcpyAsync(&bits, at, ts, cudaMemcpyDeviceToHost, s));
+      GPUCERT_CUDA_CHECK(cudaStreamSynchronize(s));
+      bits ^= 1u;
+      GPUCERT_CUDA_CHECK(cudaMemcpyAsync(at, &bits, ts, cudaMemcpyHostToDevice, s));
+      GPUCERT_CUDA_CHECK(cudaStreamSynchronize(s));
+      return;
+    }
+  }
 
   void fill_inputs(bool clear_outputs) {
     auto& ranks = clique_->ranks();
@@ -416,6 +444,7 @@ private:
   std::vector<RankBuffers> bufs_;
   int stall_index_ = -1;
   int* stall_flags_ = nullptr; ///< mapped pinned: [0] release, [1] timed out
+  bool corrupt_pending_ = false;
 };
 
 } // namespace
