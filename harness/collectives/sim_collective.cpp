@@ -4,6 +4,7 @@
 #include "harness/backends/sim/models/sim_instance.hpp"
 #include "harness/collectives/check.hpp"
 #include "harness/collectives/collective_plan.hpp"
+#include "harness/collectives/nccl_env.hpp"
 #include "harness/collectives/sim_model.hpp"
 
 #include <algorithm>
@@ -82,6 +83,8 @@ public:
     nlohmann::json j = SimInstance::evidence();
     j.update(plan_evidence(plan_));
     j["gpus"] = target_.gpus;
+    // Recorded as found; no NCCL call is made, so forced tuning changes nothing here.
+    j["nccl"] = nccl_provenance(read_nccl_environment(), false);
     j["timing"] = "simulated: latency + size * busbw_factor / busbw per collective, x noise";
     return j;
   }
