@@ -38,6 +38,14 @@ std::string show_throttle(const GpuInfo& g) {
 }
 
 /// Throttle reasons that say nothing is wrong (FIELD-NOTES 8).
+std::string show_nvlink(const GpuInfo& g) {
+  if (!g.nvlink_links_total)
+    return kNa;
+  if (*g.nvlink_links_total == 0)
+    return "none";
+  return fmt::format("{}/{}", show(g.nvlink_links_active), *g.nvlink_links_total);
+}
+
 bool benign_throttle(const std::string& r) {
   return r == "idle" || r == "sw_power_cap";
 }
@@ -145,6 +153,10 @@ std::string render_inventory_table(const Inventory& inv) {
       {"GPU", "NAME", "MEMORY", "SMS", "CC", "PCIE NOW/MAX", "NVLINK", "ECC", "UNCORR ECC",
        "REMAP PEND/FAIL", "TEMP", "POWER", "SM MHZ", "THROTTLE", "NUMA", "BUS ID", "SERIAL"}};
   for (const auto& g : inv.gpus) {
+    if (all_unreadable(g)) {
+      rows.push_back({std::to_string(g.index), "(cannot be read: see health)"});
+      continue;
+    }
     rows.push_back({
         std::to_string(g.index),
         show(g.name),
@@ -155,9 +167,7 @@ std::string render_inventory_table(const Inventory& inv) {
             ? fmt::format("{} / {}", show_pcie(g.pcie_gen_current, g.pcie_width_current),
                           show_pcie(g.pcie_gen_max, g.pcie_width_max))
             : kNa,
-        g.nvlink_links_total
-            ? fmt::format("{}/{}", show(g.nvlink_links_active), *g.nvlink_links_total)
-            : kNa,
+        show_nvlink(g),
         show_bool(g.ecc_enabled, "on", "off"),
         show(g.ecc_uncorrected_volatile),
         fmt::format("{}/{}", show_bool(g.remapped_rows_pending, "yes", "no"),
@@ -204,7 +214,7 @@ std::string render_inventory_table(const Inventory& inv) {
     }
   }
   if (!reasons.empty()) {
-    out += "n/a:\n";
+    out += "unavailable fields:\n";
     for (const auto& [why, where] : reasons) {
       const auto& [fields, gpus] = where;
       out += fmt::format("  {}{}: {}\n", fmt::join(fields, ", "),

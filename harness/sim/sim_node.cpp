@@ -66,11 +66,11 @@ public:
 
   template <class T> T as(const YAML::Node& n, const std::string& what) const {
     if (!n.IsScalar())
-      fail(n, fmt::format("{}: expected a {}", what, type_name<T>()));
+      fail(n, fmt::format("{}: expected {}", what, type_name<T>()));
     try {
       return n.as<T>();
     } catch (const YAML::BadConversion&) {
-      fail(n, fmt::format("{}: '{}' is not a {}", what, n.Scalar(), type_name<T>()));
+      fail(n, fmt::format("{}: '{}' is not {}", what, n.Scalar(), type_name<T>()));
     }
   }
 

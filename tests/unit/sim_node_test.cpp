@@ -182,7 +182,7 @@ TEST(SimNodes, BadFilesNameLineAndColumn) {
   EXPECT_NE(msg.find("no value for 'sm_count'"), std::string::npos) << msg;
 
   msg = error_of(builtin_text_with("  sm_count: 114", "  sm_count: many"));
-  EXPECT_NE(msg.find("'many' is not a integer"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("'many' is not an integer"), std::string::npos) << msg;
 
   msg = error_of(
       builtin_text_with("  memory_total_bytes: 81559 MiB", "  memory_total_bytes: 80 GB?"));
