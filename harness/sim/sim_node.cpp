@@ -104,13 +104,13 @@ public:
 
   template <class T> static const char* type_name() {
     if constexpr (std::is_same_v<T, bool>)
-      return "boolean";
+      return "a boolean";
     else if constexpr (std::is_integral_v<T>)
-      return "integer";
+      return "an integer";
     else if constexpr (std::is_floating_point_v<T>)
-      return "number";
+      return "a number";
     else
-      return "string";
+      return "a string";
   }
 
 private:
