@@ -49,11 +49,11 @@ int main(int argc, char** argv) {
       benchmark::AddCustomContext("driver", *inv.node.driver_version);
     bench::register_device_benchmarks(Registry::builtin(), *backend);
   } catch (const EnvironmentError& e) {
-    fmt::print(stderr,
-               "gpucert-bench: cannot measure this machine: {}\n"
-               "  (no usable GPU; run on the simulator with --simulate NODE, e.g. "
-               "--simulate h100-sxm5-80gb-8x)\n",
-               e.what());
+    const std::string why = e.what();
+    fmt::print(stderr, "gpucert-bench: cannot measure this machine: {}\n", why);
+    if (why.find("--simulate") == std::string::npos)
+      fmt::print(stderr, "  (to explore without a GPU: --simulate NODE, e.g. --simulate "
+                         "h100-sxm5-80gb-8x)\n");
     return static_cast<int>(ExitCode::environment);
   } catch (const Error& e) {
     fmt::print(stderr, "gpucert-bench: {}\n", e.what());
