@@ -67,7 +67,14 @@ Inventory CudaBackend::inventory() {
   for (int i = 0; i < device_count_; ++i) {
     GpuInfo g = inventory::probe_gpu(i, bus_ids_[i]);
     cudaDeviceProp prop{};
-    GPUCERT_CUDA_CHECK(cudaGetDeviceProperties(&prop, i));
+    // A GPU that failed during a run must not take the inventory after it down with it.
+    if (const cudaError_t rc = cudaGetDeviceProperties(&prop, i); rc != cudaSuccess) {
+      (void)cudaGetLastError();
+      g.unavailable["sm_count"] =
+          fmt::format("cudaGetDeviceProperties: {}", cudaGetErrorString(rc));
+      inv.gpus.push_back(std::move(g));
+      continue;
+    }
     set_field(g, "sm_count", g.sm_count, prop.multiProcessorCount);
     // Where NVML could not say, the runtime can.
     if (!g.name)
