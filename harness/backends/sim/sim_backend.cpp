@@ -131,6 +131,14 @@ double SimBackend::noise() {
   return std::exp(sigma * z);
 }
 
+const GpuInfo& SimBackend::gpu_info(int gpu) const {
+  static const GpuInfo kNone;
+  for (const auto& info : node_.inventory.gpus)
+    if (info.index == gpu)
+      return info;
+  return kNone;
+}
+
 std::vector<std::string> SimBackend::fault_tokens(int gpu) const {
   std::vector<std::string> out;
   for (const auto& f : faults_.all()) {

@@ -52,6 +52,8 @@ public:
   double noise_cv() const;
   /// Multiplicative lognormal noise with median 1 and coefficient of variation noise_cv().
   double noise();
+  /// The healthy inventory entry of `gpu` (an empty one when the node file lacks it).
+  const GpuInfo& gpu_info(int gpu) const;
   /// The fault tokens that name `gpu` (for evidence and messages).
   std::vector<std::string> fault_tokens(int gpu) const;
 

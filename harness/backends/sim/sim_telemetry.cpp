@@ -49,13 +49,10 @@ TelemetrySummary SimTelemetry::summarise(int gpu, const SimBackend::GpuLoad& bef
     return t;
   }
   const SimNode& node = backend_.node();
-  const GpuInfo* info = nullptr;
-  for (const auto& gi : node.inventory.gpus)
-    if (gi.index == gpu)
-      info = &gi;
-  const double max_clock = info && info->sm_clock_max_mhz ? *info->sm_clock_max_mhz : 1980;
-  const double mem_clock = info && info->mem_clock_max_mhz ? *info->mem_clock_max_mhz : 2619;
-  const double power_limit = info && info->power_limit_w ? *info->power_limit_w : 700;
+  const GpuInfo& info = backend_.gpu_info(gpu);
+  const double max_clock = info.sm_clock_max_mhz.value_or(1980);
+  const double mem_clock = info.mem_clock_max_mhz.value_or(2619);
+  const double power_limit = info.power_limit_w.value_or(700);
 
   const SimBackend::GpuLoad& now = backend_.load(gpu);
   double busy = 0, throttled = 0;

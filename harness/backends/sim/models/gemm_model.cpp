@@ -44,14 +44,10 @@ public:
       skip_ = "fp8 GEMM requires layout tn (cuBLASLt FP8 takes op(A)=T, op(B)=N only)";
       return;
     }
-    if (dtype_ == "fp8") {
-      for (const auto& info : sim_.node().inventory.gpus)
-        if (info.index == gpu && info.compute_capability &&
-            std::stod(*info.compute_capability) < 8.9) {
-          skip_ = fmt::format("fp8 GEMM needs compute capability 8.9 or newer; GPU {} is {}", gpu,
-                              *info.compute_capability);
-          return;
-        }
+    const auto cc = sim_.gpu_info(gpu).compute_capability;
+    if (dtype_ == "fp8" && cc && std::stod(*cc) < 8.9) {
+      skip_ = fmt::format("fp8 GEMM needs compute capability 8.9 or newer; GPU {} is {}", gpu, *cc);
+      return;
     }
     const double fault = sim_.faults().gemm_factor(gpu);
     const double shape = shape_factor(m_, n_, k_);

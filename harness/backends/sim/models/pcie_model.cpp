@@ -49,12 +49,9 @@ public:
     const int gpu = target_.gpus.at(0);
     double link = 1;
     if (const auto fault = sim_.faults().pcie(gpu)) {
-      int gen = 5, width = 16; // the healthy link the node's figure was measured on
-      for (const auto& info : sim_.node().inventory.gpus)
-        if (info.index == gpu) {
-          gen = info.pcie_gen_max.value_or(gen);
-          width = info.pcie_width_max.value_or(width);
-        }
+      // The healthy link the node's figure was measured on.
+      const int gen = sim_.gpu_info(gpu).pcie_gen_max.value_or(5);
+      const int width = sim_.gpu_info(gpu).pcie_width_max.value_or(16);
       const double healthy = lane_gbps(gen) * width;
       if (healthy > 0)
         link = std::min(1.0, lane_gbps(fault->pcie_gen) * fault->pcie_width / healthy);

@@ -49,15 +49,12 @@ void SimInstance::setup() {
   for (int g : target_.gpus) {
     sim_.check_alive(g);
     const double need = device_bytes();
-    for (const auto& info : sim_.node().inventory.gpus) {
-      if (info.index != g || !info.memory_total_bytes)
-        continue;
-      if (need > static_cast<double>(*info.memory_total_bytes))
-        throw DeviceError(fmt::format(
-            "cudaMalloc on GPU {}: out of memory (simulated): needs "
-            "{:.1f} GiB, the GPU has {:.1f} GiB",
-            g, need / (1ull << 30), static_cast<double>(*info.memory_total_bytes) / (1ull << 30)));
-    }
+    const auto have = sim_.gpu_info(g).memory_total_bytes;
+    if (have && need > static_cast<double>(*have))
+      throw DeviceError(fmt::format("cudaMalloc on GPU {}: out of memory (simulated): needs "
+                                    "{:.1f} GiB, the GPU has {:.1f} GiB",
+                                    g, need / (1ull << 30),
+                                    static_cast<double>(*have) / (1ull << 30)));
   }
   sim_.advance(kSetupSeconds);
 }
