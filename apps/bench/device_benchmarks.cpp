@@ -89,6 +89,17 @@ void run(benchmark::State& state, Entry& e) {
     state.counters["us/item"] =
         Counter(e.work.items * 1e-6, Counter::kIsIterationInvariantRate | Counter::kInvert);
   }
+  // Each higher-is-better metric of the definition (TFLOP/s, GB/s, NCCL busbw/algbw) as its own
+  // rate counter: derive() at one second is the metric's value per second of device time.
+  for (const auto& m : e.def->metrics) {
+    if (!m.higher_is_better || !m.derive)
+      continue;
+    try {
+      state.counters[m.name] = Counter(m.derive(1.0, e.work), Counter::kIsIterationInvariantRate);
+    } catch (const std::exception&) {
+      // A metric that cannot be derived for this work (no rank count) gets no counter.
+    }
+  }
   if (e.backend->simulated())
     state.SetLabel("SIMULATED");
 }
