@@ -169,6 +169,8 @@ TEST(RunCli, ThermalFaultIsCaughtByTheThrottleClausesWithTheCause) {
   const auto bad = not_passed(r.cert);
   EXPECT_TRUE(bad.count("no-thermal-slowdown@gpu3=FAIL")) << r.cli.out;
   EXPECT_TRUE(bad.count("no-hw-slowdown@gpu3=FAIL"));
+  EXPECT_TRUE(bad.count("gemm-bf16-sustained@gpu3=FAIL")); // its slowest tenth ran throttled
+  EXPECT_NE(cause(r.cert, "gemm-bf16-sustained", "gpu3").find("thermal"), std::string::npos);
   for (const auto& b : bad)
     EXPECT_NE(b.find("@gpu3="), std::string::npos) << b; // gpu4 is fine
   EXPECT_NE(cause(r.cert, "no-thermal-slowdown", "gpu3").find("HW slowdown (thermal)"),
