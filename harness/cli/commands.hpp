@@ -2,15 +2,14 @@
 // parses, runs the chosen action and converts typed errors to exit codes in one place.
 #pragma once
 
+#include "harness/core/error.hpp"
+#include "harness/measure/backend.hpp"
+
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-
-#include "harness/core/error.hpp"
-#include "harness/measure/backend.hpp"
 
 namespace gpucert::cli {
 

@@ -1,19 +1,18 @@
 // gpucert: certifies GPU capacity. The one place where typed errors become exit codes.
-#include <cstdio>
-#include <exception>
-
-#include <CLI/CLI.hpp>
-#include <fmt/core.h>
-
 #include "gpucert/version.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/core/error.hpp"
 
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <fmt/core.h>
+
 int main(int argc, char** argv) {
   using gpucert::ExitCode;
   CLI::App app{"gpucert: certify GPU capacity against a contracted SLA profile"};
-  app.set_version_flag("--version", fmt::format("gpucert {} ({})", gpucert::kToolVersion,
-                                                gpucert::kGitRevision));
+  app.set_version_flag(
+      "--version", fmt::format("gpucert {} ({})", gpucert::kToolVersion, gpucert::kGitRevision));
   app.require_subcommand(1);
   gpucert::cli::Commands cmds;
   gpucert::cli::add_inventory(app, cmds);
@@ -34,7 +33,8 @@ int main(int argc, char** argv) {
 
   try {
     for (const auto& cmd : cmds) {
-      if (cmd.app->parsed()) return static_cast<int>(cmd.action());
+      if (cmd.app->parsed())
+        return static_cast<int>(cmd.action());
     }
     throw gpucert::InternalError("no subcommand action ran");
   } catch (const gpucert::Error& e) {

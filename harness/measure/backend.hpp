@@ -2,14 +2,14 @@
 // plain data (inventory, telemetry, samples); the simulator stamps everything SIMULATED.
 #pragma once
 
+#include "harness/measure/benchmark.hpp"
+#include "harness/model/inventory.hpp"
+#include "harness/model/results.hpp"
+
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "harness/measure/benchmark.hpp"
-#include "harness/model/inventory.hpp"
-#include "harness/model/results.hpp"
 
 namespace gpucert {
 

@@ -3,12 +3,12 @@
 // over benchmark names.
 #pragma once
 
+#include "harness/model/results.hpp"
+
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "harness/model/results.hpp"
 
 namespace gpucert {
 

@@ -4,11 +4,10 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace gpucert {
 
@@ -59,9 +58,9 @@ struct NodeInfo {
 
 struct Inventory {
   bool simulated = false;
-  std::string sim_node;                 ///< simulator node name when simulated
-  std::vector<std::string> sim_faults;  ///< fault tokens applied, as given
-  std::string collected_at;             ///< ISO-8601 UTC
+  std::string sim_node;                ///< simulator node name when simulated
+  std::vector<std::string> sim_faults; ///< fault tokens applied, as given
+  std::string collected_at;            ///< ISO-8601 UTC
   NodeInfo node;
   std::vector<GpuInfo> gpus;
 };

@@ -2,14 +2,13 @@
 // Serialised as results.json (schema gpucert/results/v1); `gpucert evaluate` re-reads it.
 #pragma once
 
+#include "harness/model/inventory.hpp"
+
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include "harness/model/inventory.hpp"
 
 namespace gpucert {
 
@@ -20,12 +19,13 @@ enum class Scope { gpu, gpu_pair, node };
 std::string to_string(Scope s);
 Scope scope_from_string(const std::string& s); ///< throws InputError
 
-/// Benchmark parameters, fully resolved, values in canonical text ("8192", "bf16", "8GiB"→"8589934592").
+/// Benchmark parameters, fully resolved, values in canonical text ("8192", "bf16",
+/// "8GiB"→"8589934592").
 using Params = std::map<std::string, std::string>;
 
 struct Target {
   Scope scope = Scope::gpu;
-  std::vector<int> gpus; ///< gpu: {i}; gpu-pair: {i, j}; node: every GPU measured together
+  std::vector<int> gpus;     ///< gpu: {i}; gpu-pair: {i, j}; node: every GPU measured together
   std::string label() const; ///< "gpu3", "gpu0-gpu1", "node"
   bool operator==(const Target&) const = default;
 };
@@ -75,8 +75,9 @@ struct Measurement {
   /// metric name → one derived value per sample (same order as `seconds`).
   std::map<std::string, std::vector<double>> metrics;
   std::map<int, TelemetrySummary> telemetry; ///< per GPU index
-  std::string stop_reason; ///< "target_ci_reached", "decided", "max_samples", "time_budget", "error"
-  std::string started_at, finished_at; ///< ISO-8601 UTC
+  std::string
+      stop_reason; ///< "target_ci_reached", "decided", "max_samples", "time_budget", "error"
+  std::string started_at, finished_at;             ///< ISO-8601 UTC
   nlohmann::json extra = nlohmann::json::object(); ///< benchmark-specific evidence (algorithm, ...)
 
   /// Stable key: benchmark, params and target; the same key in two runs is the same experiment.
@@ -88,10 +89,10 @@ struct Results {
   std::string tool_version, git_revision;
   std::string backend; ///< "cuda" or "sim"
   bool simulated = false;
-  bool complete = false;           ///< false while running, after a crash or a signal
-  std::string incomplete_reason;   ///< "SIGTERM", "SIGINT", "crash", ...
+  bool complete = false;         ///< false while running, after a crash or a signal
+  std::string incomplete_reason; ///< "SIGTERM", "SIGINT", "crash", ...
   std::string started_at, finished_at;
-  std::string profile_name, profile_sha256; ///< the profile the run was planned from
+  std::string profile_name, profile_sha256;             ///< the profile the run was planned from
   nlohmann::json method = nlohmann::json::object();     ///< measurement method, recorded
   nlohmann::json provenance = nlohmann::json::object(); ///< command line, NCCL_* env, versions
   Inventory inventory_before;

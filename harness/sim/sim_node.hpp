@@ -2,19 +2,19 @@
 // binary). Test double for the verdict engine and for demos; everything it yields is SIMULATED.
 #pragma once
 
+#include "harness/model/inventory.hpp"
+
 #include <map>
 #include <string>
 #include <vector>
 
-#include "harness/model/inventory.hpp"
-
 namespace gpucert::sim {
 
 struct SimNode {
-  std::string name;        ///< "h100-sxm5-80gb-8x"
+  std::string name; ///< "h100-sxm5-80gb-8x"
   std::string description;
   int gpu_count = 0;
-  Inventory inventory;     ///< healthy inventory in the common schema (simulated = true)
+  Inventory inventory; ///< healthy inventory in the common schema (simulated = true)
   /// Datasheet peaks, keyed as below; units: TFLOP/s for gemm.*, GB/s (10^9 B/s) for
   /// bandwidths, microseconds for launch.*.
   std::map<std::string, double> peak;
@@ -23,12 +23,12 @@ struct SimNode {
   /// hbm.read hbm.write pcie.h2d pcie.d2h pcie.bidir p2p.uni p2p.bidir launch.stream
   /// launch.graph nccl.busbw nccl.latency_us
   std::map<std::string, double> achievable;
-  double noise_cv = 0.004;       ///< sample-to-sample coefficient of variation
-  double gpu_spread = 0.02;      ///< per-GPU silicon spread (deterministic per index)
-  std::string interconnect;      ///< "nvswitch" or "pcie"
-  bool nvls = false;             ///< NVLink SHARP available (all_reduce above the ring figure)
+  double noise_cv = 0.004;  ///< sample-to-sample coefficient of variation
+  double gpu_spread = 0.02; ///< per-GPU silicon spread (deterministic per index)
+  std::string interconnect; ///< "nvswitch" or "pcie"
+  bool nvls = false;        ///< NVLink SHARP available (all_reduce above the ring figure)
   double thermal_throttle_after_s = 20; ///< simulated seconds of load before a thermal fault bites
-  double thermal_factor = 0.6;   ///< clock ratio once throttled
+  double thermal_factor = 0.6;          ///< clock ratio once throttled
 };
 
 /// Names of the built-in nodes.
