@@ -19,6 +19,8 @@ CliResult run_cli(const std::vector<std::string>& args, const std::vector<std::s
 /// A fresh empty directory under the system temp dir, removed by the caller when wanted.
 std::string make_temp_dir(const std::string& prefix);
 std::string read_file(const std::string& path);
-inline std::string source_dir() { return GPUCERT_SOURCE_DIR; }
+inline std::string source_dir() {
+  return GPUCERT_SOURCE_DIR;
+}
 
 } // namespace gpucert::test
