@@ -22,18 +22,6 @@ json opt(const std::optional<std::string>& s) {
   return s ? json(*s) : json(nullptr);
 }
 
-std::string scope_text(Scope s) {
-  switch (s) {
-  case Scope::gpu:
-    return "gpu";
-  case Scope::gpu_pair:
-    return "gpu-pair";
-  case Scope::node:
-    return "node";
-  }
-  return "gpu";
-}
-
 json telemetry_json(const TelemetrySummary& t) {
   return {{"available", t.available},
           {"unavailable_reason", t.unavailable_reason},
@@ -60,7 +48,7 @@ json check_json(const Check& c) {
           {"kind", c.kind},
           {"description", c.description},
           {"contract_ref", c.contract_ref},
-          {"scope", scope_text(c.scope)},
+          {"scope", to_string(c.scope)},
           {"target", c.target},
           {"gpus", c.gpus},
           {"params", c.params},

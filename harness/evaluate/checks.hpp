@@ -10,8 +10,6 @@
 
 namespace gpucert::evaluate::detail {
 
-std::string scope_text(Scope s);
-
 /// Every GPU index in `inv` → its GpuInfo (nullptr when the inventory lacks it).
 const GpuInfo* find_gpu(const Inventory& inv, int index);
 

@@ -15,20 +15,6 @@ namespace gpucert::evaluate {
 using report::Check;
 using report::Verdict;
 
-namespace detail {
-std::string scope_text(Scope s) {
-  switch (s) {
-  case Scope::gpu:
-    return "gpu";
-  case Scope::gpu_pair:
-    return "gpu-pair";
-  case Scope::node:
-    return "node";
-  }
-  return "gpu";
-}
-} // namespace detail
-
 Verdict decide(const stats::Interval& ci, const profile::Clause& c) {
   if (!ci.valid || !std::isfinite(ci.lo) || !std::isfinite(ci.hi))
     return Verdict::inconclusive;
@@ -324,7 +310,7 @@ report::Certificate evaluate(const profile::Profile& p, const Results& r) {
       k.metric = c.metric;
       k.kind = "benchmark";
       k.scope = c.each;
-      k.target = detail::scope_text(c.each);
+      k.target = to_string(c.each);
       k.stat = c.stat;
       k.verdict = Verdict::error;
       k.message = gpus.empty() ? "no GPU was measured"

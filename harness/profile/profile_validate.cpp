@@ -28,18 +28,6 @@ std::string Expected::str() const {
 namespace detail {
 namespace {
 
-std::string scope_text(Scope s) {
-  switch (s) {
-  case Scope::gpu:
-    return "gpu";
-  case Scope::gpu_pair:
-    return "gpu-pair";
-  case Scope::node:
-    return "node";
-  }
-  return "gpu";
-}
-
 double in_range(const Raw& v, const std::string& key, double lo, double hi, bool lo_open,
                 bool hi_open, const std::string& why) {
   const double d = as_number(v, key);
@@ -214,7 +202,7 @@ Clause build_clause(const RawClause& rc, const Registry& registry) {
     if (c.each != metric_scope)
       fail(it->second.loc, "each",
            fmt::format("'{}' does not fit metric '{}', which is measured per {}", each, c.metric,
-                       scope_text(metric_scope)));
+                       to_string(metric_scope)));
   } else {
     c.each = metric_scope;
   }
