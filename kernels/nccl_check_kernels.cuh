@@ -1,8 +1,8 @@
 // Fill and exact check of collective buffers on the GPU, from the patterns in
-// harness/collectives/patterns.hpp (the host computes the same values for its tests).
+// kernels/collective_patterns.hpp (the host computes the same values for its tests).
 #pragma once
 
-#include "harness/collectives/patterns.hpp"
+#include "kernels/collective_patterns.hpp"
 
 #include <cstdint>
 #include <cuda_runtime_api.h>

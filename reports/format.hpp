@@ -1,7 +1,7 @@
 // Shared text formatting of the renderers: quantities with units, intervals, the SIMULATED stamp.
 #pragma once
 
-#include "reports/certificate.hpp"
+#include "harness/model/certificate.hpp"
 
 #include <string>
 #include <string_view>

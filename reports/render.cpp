@@ -1,41 +1,45 @@
-// Format name → renderer, for `gpucert report --format`.
+// The table of report formats. Adding a format is its renderer file and one line here.
 #include "reports/render.hpp"
 
 #include "harness/core/error.hpp"
 
-#include <fmt/core.h>
-#include <functional>
-#include <map>
+#include <fmt/format.h>
+
+// name, renderer (render_<fn>, defined in the format's own file), file a run writes, description
+#define GPUCERT_REPORT_FORMATS(X)                                                                  \
+  X("json", json, "certificate.json", "the certificate itself (JSON, schema in share/gpucert)")    \
+  X("junit", junit, "junit.xml", "JUnit XML, one test case per check, for CI systems")             \
+  X("md", markdown, "report.md", "Markdown: verdicts, evidence and causes, for people")            \
+  X("html", html, "", "a self-contained HTML page")                                                \
+  X("prom", prometheus, "", "Prometheus text exposition, for a node exporter's textfile collector")
 
 namespace gpucert::report {
 
-namespace {
-const std::map<std::string, std::function<std::string(const Certificate&)>>& table() {
-  static const std::map<std::string, std::function<std::string(const Certificate&)>> t = {
-      {"json", render_json},
-      {"junit", render_junit},
-      {"md", render_markdown},
-      {"html", render_html},
-      {"prom", render_prometheus}};
-  return t;
-}
-} // namespace
+#define GPUCERT_DECLARE_RENDERER(name, fn, file, description) std::string render_##fn(const Certificate&);
+GPUCERT_REPORT_FORMATS(GPUCERT_DECLARE_RENDERER)
+#undef GPUCERT_DECLARE_RENDERER
 
-const std::vector<std::string>& format_names() {
-  static const std::vector<std::string> names = {"json", "junit", "md", "html", "prom"};
-  return names;
+const std::vector<Format>& formats() {
+#define GPUCERT_FORMAT_ENTRY(name, fn, file, description) Format{name, file, description, render_##fn},
+  static const std::vector<Format> table = {GPUCERT_REPORT_FORMATS(GPUCERT_FORMAT_ENTRY)};
+#undef GPUCERT_FORMAT_ENTRY
+  return table;
 }
 
-std::string render_json(const Certificate& c) {
-  return to_json(c).dump(2) + "\n";
+std::string format_list() {
+  std::vector<std::string> names;
+  for (const Format& f : formats())
+    names.push_back(f.name);
+  return fmt::format("{}", fmt::join(names, ", "));
 }
 
-std::string render(const std::string& format, const Certificate& c) {
-  auto it = table().find(format);
-  if (it == table().end())
-    throw InputError(
-        fmt::format("--format '{}' is not a report format (json, junit, md, html, prom)", format));
-  return it->second(c);
+const Format& format(const std::string& name) {
+  for (const Format& f : formats())
+    if (f.name == name)
+      return f;
+  throw InputError(fmt::format("--format '{}' is not a report format ({})", name, format_list()));
 }
+
+std::string render(const std::string& name, const Certificate& c) { return format(name).render(c); }
 
 } // namespace gpucert::report

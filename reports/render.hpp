@@ -2,7 +2,7 @@
 // writes the text to stdout or a file.
 #pragma once
 
-#include "reports/certificate.hpp"
+#include "harness/model/certificate.hpp"
 
 #include <string>
 #include <string_view>
@@ -10,21 +10,28 @@
 
 namespace gpucert::report {
 
-std::string render_json(const Certificate& c);
-std::string render_junit(const Certificate& c);
-std::string render_markdown(const Certificate& c);
-std::string render_html(const Certificate& c);
-std::string render_prometheus(const Certificate& c);
+/// A report format: one renderer file plus one line of the table in render.cpp. Help texts,
+/// format lists, error messages and the files `run`/`evaluate --out` write all come from it.
+struct Format {
+  std::string name;        ///< --format value
+  std::string out_file;    ///< written into a run's --out directory; empty: on request only
+  std::string description; ///< for help texts
+  std::string (*render)(const Certificate&);
+};
+
+/// Every format, in table order.
+const std::vector<Format>& formats();
+/// The format called `name`; InputError listing the format names otherwise.
+const Format& format(const std::string& name);
+/// "json, junit, md, html, prom" (for help texts and messages).
+std::string format_list();
+/// Renders `c` in `format`; InputError on an unknown name.
+std::string render(const std::string& format, const Certificate& c);
 
 struct ConsoleOptions {
   std::vector<std::string> evidence; ///< files to point at in the closing line
 };
-/// The run summary (DESIGN.md): node, profile, one line per clause group, the outcome line.
+/// The run summary: node, profile, one line per clause group, the outcome line.
 std::string render_console(const Certificate& c, const ConsoleOptions& opts = {});
-
-/// Format names of `gpucert report --format`.
-const std::vector<std::string>& format_names();
-/// Renders `c` in `format` ("json", "junit", "md", "html", "prom"); InputError on another name.
-std::string render(const std::string& format, const Certificate& c);
 
 } // namespace gpucert::report

@@ -10,7 +10,7 @@
 namespace gpucert::bench {
 
 struct BenchOptions {
-  cli::NodeOptions node;
+  backends::NodeOptions node;
   std::vector<char*> rest; ///< argv without our flags (argv[0] first, null-terminated)
 };
 

@@ -62,6 +62,10 @@ public:
   std::string name() const override { return "synthetic"; }
   bool simulated() const override { return true; }
   Inventory inventory() override { return {}; }
+  const InstanceTable& instances() const override {
+    static const InstanceTable none;
+    return none;
+  }
   std::unique_ptr<BenchmarkInstance> create(const BenchmarkDef&, const Params&,
                                             const Target&) override {
     return std::make_unique<SyntheticInstance>(cv_, &clock_);

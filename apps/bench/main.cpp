@@ -4,6 +4,7 @@
 #include "apps/bench/device_benchmarks.hpp"
 #include "apps/bench/host_benchmarks.hpp"
 #include "gpucert/version.hpp"
+#include "harness/benchmarks/catalog.hpp"
 #include "harness/core/error.hpp"
 
 #include <benchmark/benchmark.h>
@@ -28,7 +29,7 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<Backend> backend;
   try {
-    backend = cli::make_backend(opts.node);
+    backend = backends::make_backend(opts.node);
     const Inventory inv = backend->inventory(); // probes the driver: no GPU fails here
     if (backend->gpus().empty())
       throw EnvironmentError("no GPU to measure");
@@ -47,7 +48,7 @@ int main(int argc, char** argv) {
       benchmark::AddCustomContext("faults", fmt::format("{}", fmt::join(opts.node.faults, " ")));
     if (inv.node.driver_version)
       benchmark::AddCustomContext("driver", *inv.node.driver_version);
-    bench::register_device_benchmarks(Registry::builtin(), *backend);
+    bench::register_device_benchmarks(builtin_registry(), *backend);
   } catch (const EnvironmentError& e) {
     const std::string why = e.what();
     fmt::print(stderr, "gpucert-bench: cannot measure this machine: {}\n", why);

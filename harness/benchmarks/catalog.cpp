@@ -1,17 +1,19 @@
 // The registry of built-in benchmarks, and the metric/axis builders the family files share.
 #include "harness/benchmarks/catalog.hpp"
+#include "harness/benchmarks/families.hpp"
 
 namespace gpucert {
 
-const Registry& Registry::builtin() {
+#define GPUCERT_DECLARE_FAMILY(family) void register_##family(Registry& r);
+GPUCERT_BENCHMARK_FAMILIES(GPUCERT_DECLARE_FAMILY)
+#undef GPUCERT_DECLARE_FAMILY
+
+const Registry& builtin_registry() {
   static const Registry registry = [] {
     Registry r;
-    register_gemm(r);
-    register_hbm(r);
-    register_pcie(r);
-    register_p2p(r);
-    register_launch(r);
-    register_collectives(r);
+#define GPUCERT_REGISTER_FAMILY(family) register_##family(r);
+    GPUCERT_BENCHMARK_FAMILIES(GPUCERT_REGISTER_FAMILY)
+#undef GPUCERT_REGISTER_FAMILY
     return r;
   }();
   return registry;

@@ -1,19 +1,15 @@
-// The built-in benchmark families. Registry::builtin() calls one register_<family> per family
-// (catalog.cpp); adding a family is one declaration here, one line there, and its own .cpp.
+// The built-in benchmark catalogue and the builders its family files share.
 #pragma once
 
-#include "harness/measure/benchmark.hpp"
+#include "harness/model/catalog.hpp"
 
 #include <string>
 
 namespace gpucert {
 
-void register_gemm(Registry& r);        ///< gemm (cuBLASLt), every dtype
-void register_hbm(Registry& r);         ///< hbm.copy/scale/add/triad/read/write
-void register_pcie(Registry& r);        ///< pcie.h2d/d2h/bidir
-void register_p2p(Registry& r);         ///< p2p.uni/bidir between a GPU pair
-void register_launch(Registry& r);      ///< launch.stream/graph
-void register_collectives(Registry& r); ///< nccl.<collective> (harness/collectives, engineer E)
+/// Every built-in benchmark, registered once from the family list (families.hpp). Passed to the
+/// layers that need it (profile validation, planning, listing); no layer below reaches for it.
+const Registry& builtin_registry();
 
 // Metric builders: the harness derives every figure from a sample's seconds and its Work.
 /// GB/s = bytes / s / 1e9.
@@ -23,7 +19,7 @@ MetricDef tflops_metric(std::string name, std::string description);
 /// Microseconds per item (launch), lower is better.
 MetricDef us_per_item_metric(std::string name, std::string description);
 
-// Axis builders, so the catalogue table in TEAM.md reads straight off the family files.
+// Axis builders, so each family file reads as a table of its axes.
 Axis integer_axis(std::string name, std::string default_value, std::string description);
 Axis bytes_axis(std::string name, std::string default_value, std::string description);
 Axis choice_axis(std::string name, std::vector<std::string> choices, std::string default_value,

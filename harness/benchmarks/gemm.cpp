@@ -1,9 +1,5 @@
 // gemm: dense matrix multiply through cuBLASLt, one sample = a batch of GEMMs of one shape.
-#include "harness/backends/sim/models/models.hpp"
 #include "harness/benchmarks/catalog.hpp"
-#if GPUCERT_HAVE_CUDA
-#include "harness/backends/cuda/factories.hpp"
-#endif
 
 namespace gpucert {
 
@@ -28,10 +24,6 @@ void register_gemm(Registry& r) {
                    "try the top-N cuBLASLt heuristic algorithms and keep the fastest"),
   };
   d.metrics = {tflops_metric("gemm.tflops", "dense GEMM throughput")};
-#if GPUCERT_HAVE_CUDA
-  d.cuda = [](const BenchmarkContext& ctx) { return cuda::make_gemm(ctx); };
-#endif
-  d.sim = [](const BenchmarkContext& ctx) { return sim::make_gemm_model(ctx); };
   r.add(std::move(d));
 }
 

@@ -1,9 +1,5 @@
 // hbm.*: STREAM-style device-memory bandwidth kernels (16-byte accesses), one benchmark per op.
-#include "harness/backends/sim/models/models.hpp"
 #include "harness/benchmarks/catalog.hpp"
-#if GPUCERT_HAVE_CUDA
-#include "harness/backends/cuda/factories.hpp"
-#endif
 
 namespace gpucert {
 
@@ -35,11 +31,6 @@ void register_hbm(Registry& r) {
     d.scope = Scope::gpu;
     d.axes = {bytes_axis("bytes", "1GiB", "size of EACH array (keep >= 8x L2)")};
     d.metrics = {gbps_metric(name + ".gbps", std::string("HBM bandwidth, ") + op.op)};
-    const std::string o = op.op;
-#if GPUCERT_HAVE_CUDA
-    d.cuda = [o](const BenchmarkContext& ctx) { return cuda::make_hbm(ctx, o); };
-#endif
-    d.sim = [o](const BenchmarkContext& ctx) { return sim::make_hbm_model(ctx, o); };
     r.add(std::move(d));
   }
 }

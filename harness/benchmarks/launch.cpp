@@ -1,9 +1,5 @@
 // launch.*: cost of launching an empty kernel, on a stream or as a node of a CUDA graph.
-#include "harness/backends/sim/models/models.hpp"
 #include "harness/benchmarks/catalog.hpp"
-#if GPUCERT_HAVE_CUDA
-#include "harness/backends/cuda/factories.hpp"
-#endif
 
 namespace gpucert {
 
@@ -22,11 +18,6 @@ void register_launch(Registry& r) {
     d.axes = {integer_axis("launches", "1000", "empty kernels per sample")};
     d.metrics = {
         us_per_item_metric(name + ".us", std::string("microseconds per launch, ") + mode.mode)};
-    const std::string o = mode.mode;
-#if GPUCERT_HAVE_CUDA
-    d.cuda = [o](const BenchmarkContext& ctx) { return cuda::make_launch(ctx, o); };
-#endif
-    d.sim = [o](const BenchmarkContext& ctx) { return sim::make_launch_model(ctx, o); };
     r.add(std::move(d));
   }
 }

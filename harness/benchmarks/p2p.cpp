@@ -1,9 +1,5 @@
 // p2p.*: GPU-to-GPU bandwidth (NVLink or PCIe peer access) for one ordered pair gpuA -> gpuB.
-#include "harness/backends/sim/models/models.hpp"
 #include "harness/benchmarks/catalog.hpp"
-#if GPUCERT_HAVE_CUDA
-#include "harness/backends/cuda/factories.hpp"
-#endif
 
 namespace gpucert {
 
@@ -22,11 +18,6 @@ void register_p2p(Registry& r) {
     d.scope = Scope::gpu_pair;
     d.axes = {bytes_axis("bytes", "256MiB", "bytes per transfer (per direction)"), engine_axis()};
     d.metrics = {gbps_metric(name + ".gbps", std::string("P2P bandwidth, ") + dir.dir)};
-    const std::string o = dir.dir;
-#if GPUCERT_HAVE_CUDA
-    d.cuda = [o](const BenchmarkContext& ctx) { return cuda::make_p2p(ctx, o); };
-#endif
-    d.sim = [o](const BenchmarkContext& ctx) { return sim::make_p2p_model(ctx, o); };
     r.add(std::move(d));
   }
 }

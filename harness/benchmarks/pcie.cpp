@@ -1,10 +1,6 @@
 // pcie.*: host<->device bandwidth over the GPU's PCIe link, pinned host memory on the GPU's NUMA
 // node; copy engine or SM copy kernel.
-#include "harness/backends/sim/models/models.hpp"
 #include "harness/benchmarks/catalog.hpp"
-#if GPUCERT_HAVE_CUDA
-#include "harness/backends/cuda/factories.hpp"
-#endif
 
 namespace gpucert {
 
@@ -24,11 +20,6 @@ void register_pcie(Registry& r) {
     d.scope = Scope::gpu;
     d.axes = {bytes_axis("bytes", "256MiB", "bytes per transfer (per direction)"), engine_axis()};
     d.metrics = {gbps_metric(name + ".gbps", std::string("PCIe bandwidth, ") + dir.dir)};
-    const std::string o = dir.dir;
-#if GPUCERT_HAVE_CUDA
-    d.cuda = [o](const BenchmarkContext& ctx) { return cuda::make_pcie(ctx, o); };
-#endif
-    d.sim = [o](const BenchmarkContext& ctx) { return sim::make_pcie_model(ctx, o); };
     r.add(std::move(d));
   }
 }

@@ -65,8 +65,8 @@ void pace(double seconds) {
 
 } // namespace
 
-RunOutput run_certification(const profile::Profile& profile, Backend& backend,
-                            const RunOptions& opts) {
+RunOutput run_certification(const Registry& registry, const profile::Profile& profile,
+                            Backend& backend, const RunOptions& opts) {
   Results r;
   r.tool_version = kToolVersion;
   r.git_revision = kGitRevision;
@@ -83,7 +83,7 @@ RunOutput run_certification(const profile::Profile& profile, Backend& backend,
   r.provenance["environment"] = relevant_environment();
   r.inventory_before = backend.inventory(); // EnvironmentError: nothing to certify
 
-  const std::vector<PlannedMeasurement> planned = plan(profile, gpus);
+  const std::vector<PlannedMeasurement> planned = plan(registry, profile, gpus);
   r.method = {{"profile_method",
                {{"confidence", profile.method.confidence},
                 {"target_rel_ci", profile.method.target_rel_ci},

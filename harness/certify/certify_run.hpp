@@ -5,7 +5,7 @@
 #include "harness/measure/backend.hpp"
 #include "harness/model/results.hpp"
 #include "harness/profile/profile.hpp"
-#include "reports/certificate.hpp"
+#include "harness/model/certificate.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -26,8 +26,8 @@ struct RunOutput {
 
 /// Never throws for device trouble (those are ERROR checks); EnvironmentError when the backend
 /// cannot give an inventory at all. Signals end the run early with results.complete = false.
-RunOutput run_certification(const profile::Profile& profile, Backend& backend,
-                            const RunOptions& opts);
+RunOutput run_certification(const Registry& registry, const profile::Profile& profile,
+                            Backend& backend, const RunOptions& opts);
 
 /// NCCL_* and CUDA_VISIBLE_DEVICES as found in the environment (recorded: they change figures).
 nlohmann::json relevant_environment();

@@ -25,17 +25,16 @@ SamplingPolicy policy_for(const profile::Method& method, profile::Tier tier, dou
   return p;
 }
 
-std::vector<PlannedMeasurement> plan(const profile::Profile& profile,
+std::vector<PlannedMeasurement> plan(const Registry& registry, const profile::Profile& profile,
                                      const std::vector<int>& gpus) {
   std::vector<PlannedMeasurement> out;
-  const Registry& registry = Registry::builtin();
   for (const auto& c : profile.clauses) {
     if (c.is_health())
       continue;
     const BenchmarkDef* def = registry.find(c.benchmark);
     if (!def)
       continue; // validated profiles only name registered benchmarks
-    for (const Target& t : evaluate::targets_for(c.each, gpus)) {
+    for (const Target& t : targets_for(c.each, gpus)) {
       auto same = [&](const PlannedMeasurement& p) {
         return p.def == def && p.params == c.resolved && p.target == t;
       };

@@ -23,7 +23,8 @@ struct PlannedMeasurement {
 
 /// Measurements for `profile` on `gpus`, in clause order then target order. Health clauses
 /// (inventory.*, telemetry.*) need no measurement of their own.
-std::vector<PlannedMeasurement> plan(const profile::Profile& profile, const std::vector<int>& gpus);
+std::vector<PlannedMeasurement> plan(const Registry& registry, const profile::Profile& profile,
+                                     const std::vector<int>& gpus);
 
 /// The sampling policy of the profile's method; `sustained_s` > 0 makes it run that long.
 SamplingPolicy policy_for(const profile::Method& method, profile::Tier tier, double sustained_s);

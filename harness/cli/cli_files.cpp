@@ -46,11 +46,16 @@ void ensure_out_dir(const std::string& dir) {
                                  ec ? ec.message() : "not a directory"));
 }
 
-void write_certificate_files(const std::string& dir, const report::Certificate& cert) {
-  const std::filesystem::path d(dir);
-  certify::write_file_atomic((d / "certificate.json").string(), report::render_json(cert));
-  certify::write_file_atomic((d / "junit.xml").string(), report::render_junit(cert));
-  certify::write_file_atomic((d / "report.md").string(), report::render_markdown(cert));
+std::vector<std::string> write_certificate_files(const std::string& dir,
+                                                 const report::Certificate& cert) {
+  std::vector<std::string> written;
+  for (const report::Format& f : report::formats()) {
+    if (f.out_file.empty())
+      continue;
+    written.push_back((std::filesystem::path(dir) / f.out_file).string());
+    certify::write_file_atomic(written.back(), f.render(cert));
+  }
+  return written;
 }
 
 } // namespace gpucert::cli

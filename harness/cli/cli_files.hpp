@@ -2,10 +2,11 @@
 // writing a run's or an evaluation's outputs into a directory.
 #pragma once
 
-#include "reports/certificate.hpp"
+#include "harness/model/certificate.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace gpucert::cli {
 
@@ -16,7 +17,9 @@ nlohmann::json read_json_file(const std::string& path, const std::string& what);
 /// Creates `dir` (and parents); InputError when it cannot be created.
 void ensure_out_dir(const std::string& dir);
 
-/// Writes DIR/certificate.json, DIR/junit.xml and DIR/report.md (each atomically).
-void write_certificate_files(const std::string& dir, const report::Certificate& cert);
+/// Writes every report format that has an output file name (certificate.json, junit.xml,
+/// report.md, ...) into DIR, each atomically; returns the paths written.
+std::vector<std::string> write_certificate_files(const std::string& dir,
+                                                 const report::Certificate& cert);
 
 } // namespace gpucert::cli

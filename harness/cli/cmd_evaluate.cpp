@@ -1,6 +1,7 @@
 // `gpucert evaluate --profile P RESULTS.json [--out DIR]`: re-applies a profile (any profile: a
 // buyer's contract, a stricter tier) to stored raw results. Same inputs, same verdicts.
 #include "harness/cli/cli_files.hpp"
+#include "harness/benchmarks/catalog.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/evaluate/evaluate.hpp"
 #include "harness/profile/profile.hpp"
@@ -18,7 +19,7 @@ struct EvaluateArgs {
 };
 
 ExitCode evaluate_action(const EvaluateArgs& a) {
-  const profile::Profile prof = profile::load_profile(a.profile);
+  const profile::Profile prof = profile::load_profile(builtin_registry(), a.profile);
   Results results;
   const nlohmann::json doc = read_json_file(a.results, "results");
   try {
@@ -36,9 +37,7 @@ ExitCode evaluate_action(const EvaluateArgs& a) {
   report::ConsoleOptions con;
   if (!a.out.empty()) {
     ensure_out_dir(a.out);
-    write_certificate_files(a.out, cert);
-    for (const char* f : {"certificate.json", "junit.xml", "report.md"})
-      con.evidence.push_back(a.out + "/" + f);
+    con.evidence = write_certificate_files(a.out, cert);
   }
   fmt::print("{}", report::render_console(cert, con));
   return static_cast<ExitCode>(report::exit_code(cert));
@@ -54,7 +53,7 @@ void add_evaluate(CLI::App& app, Commands& cmds) {
   sub->add_option("results", args->results, "results.json of a run")
       ->required()
       ->type_name("RESULTS.json");
-  sub->add_option("--out", args->out, "write certificate.json, junit.xml, report.md here")
+  sub->add_option("--out", args->out, "write the certificate and its reports (certificate.json, junit.xml, report.md) here")
       ->type_name("DIR");
   cmds.push_back({sub, [args]() { return evaluate_action(*args); }});
 }

@@ -1,5 +1,6 @@
 // `gpucert profile validate P...`: checks profiles (and their extends chains); every problem is
 // reported as FILE:LINE:COL with the key. Exit 2 when any profile is invalid.
+#include "harness/benchmarks/catalog.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/profile/profile.hpp"
 
@@ -14,7 +15,7 @@ ExitCode validate_action(const std::vector<std::string>& paths) {
   int bad = 0;
   for (const auto& path : paths) {
     try {
-      const profile::Profile p = profile::load_profile(path);
+      const profile::Profile p = profile::load_profile(builtin_registry(), path);
       int health = 0;
       for (const auto& c : p.clauses)
         health += c.is_health();

@@ -1,4 +1,4 @@
-// `gpucert report CERT.json --format json|junit|md|html|prom [-o FILE]`: renders a certificate.
+// `gpucert report CERT.json --format F [-o FILE]`: renders a certificate (formats: reports/render.cpp).
 #include "harness/certify/atomic_file.hpp"
 #include "harness/cli/cli_files.hpp"
 #include "harness/cli/commands.hpp"
@@ -36,14 +36,20 @@ ExitCode report_action(const ReportArgs& a) {
 
 void add_report(CLI::App& app, Commands& cmds) {
   auto args = std::make_shared<ReportArgs>();
+  std::string formats_help;
+  std::vector<std::string> names;
+  for (const report::Format& f : report::formats()) {
+    formats_help += fmt::format("\n  {:6} {}", f.name, f.description);
+    names.push_back(f.name);
+  }
   auto* sub = app.add_subcommand(
-      "report", "render a certificate as JSON, JUnit XML, Markdown, HTML or Prometheus text");
+      "report", fmt::format("render a certificate in another format ({})", report::format_list()));
   sub->add_option("certificate", args->cert, "certificate.json")
       ->required()
       ->type_name("CERT.json");
-  sub->add_option("--format", args->format, "json | junit | md | html | prom")
+  sub->add_option("--format", args->format, "one of:" + formats_help)
       ->required()
-      ->check(CLI::IsMember(report::format_names()));
+      ->check(CLI::IsMember(names));
   sub->add_option("-o,--output", args->output, "write to FILE instead of stdout")
       ->type_name("FILE");
   cmds.push_back({sub, [args]() { return report_action(*args); }});

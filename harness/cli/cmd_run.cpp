@@ -6,6 +6,7 @@
 #include "harness/certify/certify_run.hpp"
 #include "harness/certify/stop_signal.hpp"
 #include "harness/cli/cli_files.hpp"
+#include "harness/benchmarks/catalog.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/profile/profile.hpp"
 #include "reports/format.hpp"
@@ -28,7 +29,7 @@ struct RunArgs {
 };
 
 ExitCode run_action(const RunArgs& a) {
-  const profile::Profile prof = profile::load_profile(a.profile);
+  const profile::Profile prof = profile::load_profile(builtin_registry(), a.profile);
   std::unique_ptr<Backend> backend = make_backend(a.node);
   ensure_out_dir(a.out);
   const std::filesystem::path dir(a.out);
@@ -52,21 +53,21 @@ ExitCode run_action(const RunArgs& a) {
   certify::install_stop_handlers();
   certify::RunOutput out;
   try {
-    out = certify::run_certification(prof, *backend, opts);
+    out = certify::run_certification(builtin_registry(), prof, *backend, opts);
   } catch (...) {
     certify::remove_stop_handlers();
     throw;
   }
   const std::string signal = certify::stop_signal_name();
-  write_certificate_files(a.out, out.certificate);
+  const std::vector<std::string> written = write_certificate_files(a.out, out.certificate);
   certify::remove_stop_handlers();
   if (!signal.empty())
     fmt::print(stderr, "gpucert: {} received: run stopped; partial results kept in {}\n", signal,
                opts.results_path);
 
   report::ConsoleOptions con;
-  for (const char* f : {"results.json", "certificate.json", "junit.xml", "report.md"})
-    con.evidence.push_back((dir / f).string());
+  con.evidence.push_back((dir / "results.json").string());
+  con.evidence.insert(con.evidence.end(), written.begin(), written.end());
   fmt::print("{}", report::render_console(out.certificate, con));
   return static_cast<ExitCode>(report::exit_code(out.certificate));
 }

@@ -3,7 +3,7 @@
 // formula-free reference of every collective that the tests hold the expected values against.
 #pragma once
 
-#include "harness/collectives/patterns.hpp"
+#include "kernels/collective_patterns.hpp"
 
 #include <cstdint>
 #include <string>

@@ -2,7 +2,7 @@
 // algbw/busbw exactly as nccl-tests defines them, so our figures compare with theirs.
 #pragma once
 
-#include "harness/collectives/patterns.hpp"
+#include "kernels/collective_patterns.hpp"
 
 #include <span>
 #include <string>

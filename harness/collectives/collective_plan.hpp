@@ -4,7 +4,7 @@
 #pragma once
 
 #include "harness/collectives/collective.hpp"
-#include "harness/measure/benchmark.hpp"
+#include "harness/model/catalog.hpp"
 
 #include <cstdint>
 #include <nlohmann/json.hpp>

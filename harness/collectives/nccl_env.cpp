@@ -6,9 +6,6 @@
 #include <cstdio>
 #include <mutex>
 
-#if defined(GPUCERT_HAVE_NCCL)
-#include <nccl.h>
-#endif
 
 extern char** environ;
 
@@ -68,15 +65,6 @@ std::string nccl_version_string(int code) {
          std::to_string(code % 100);
 }
 
-std::optional<std::string> linked_nccl_version() {
-#if defined(GPUCERT_HAVE_NCCL)
-  int code = 0;
-  if (ncclGetVersion(&code) == ncclSuccess)
-    return nccl_version_string(code);
-#endif
-  return std::nullopt;
-}
-
 void warn_forced_tuning(const NcclEnvironment& env) {
   static std::once_flag once;
   if (env.forced.empty())
@@ -90,15 +78,12 @@ void warn_forced_tuning(const NcclEnvironment& env) {
   });
 }
 
-nlohmann::json nccl_provenance(const NcclEnvironment& env, bool used) {
+nlohmann::json nccl_provenance(const NcclEnvironment& env,
+                               const std::optional<NcclLibrary>& library) {
   nlohmann::json j;
-  const auto v = linked_nccl_version();
-  j["version"] = v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-#if defined(GPUCERT_HAVE_NCCL)
-  j["built_against"] = nccl_version_string(NCCL_VERSION_CODE);
-#else
-  j["built_against"] = nullptr;
-#endif
+  const bool used = library.has_value();
+  j["version"] = used && library->version ? nlohmann::json(*library->version) : nlohmann::json();
+  j["built_against"] = used ? nlohmann::json(library->built_against) : nlohmann::json();
   j["env"] = env.variables;
   j["forced"] = env.forced;
   j["used"] = used;

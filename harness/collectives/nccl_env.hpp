@@ -26,14 +26,18 @@ bool forces_tuning(std::string_view name);
 /// NCCL_VERSION_CODE → "2.28.9" (codes below 10000 use the pre-2.9 scheme, e.g. 2804 → 2.8.4).
 std::string nccl_version_string(int code);
 
-/// The linked library's version (ncclGetVersion); empty when built without NCCL.
-std::optional<std::string> linked_nccl_version();
-
 /// One warning line per forced variable on stderr, once per process.
 void warn_forced_tuning(const NcclEnvironment& env);
 
+/// The NCCL that ran: the loaded library's version and the header version built against.
+struct NcclLibrary {
+  std::optional<std::string> version;
+  std::string built_against;
+};
+
 /// {"version", "built_against", "env": {...}, "forced": [...], "used": bool, "note"?}: what the
-/// results file records. `used` = false on the simulator (no NCCL call is made).
-nlohmann::json nccl_provenance(const NcclEnvironment& env, bool used);
+/// results file records. `library` is empty on the simulator (no NCCL call is made; "used" false).
+nlohmann::json nccl_provenance(const NcclEnvironment& env,
+                               const std::optional<NcclLibrary>& library);
 
 } // namespace gpucert::coll

@@ -2,7 +2,7 @@
 #include "harness/collectives/sweep.hpp"
 
 #include "harness/core/error.hpp"
-#include "harness/measure/benchmark.hpp"
+#include "harness/model/catalog.hpp"
 
 #include <algorithm>
 #include <charconv>

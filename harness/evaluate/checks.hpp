@@ -3,7 +3,7 @@
 
 #include "harness/model/results.hpp"
 #include "harness/profile/profile.hpp"
-#include "reports/certificate.hpp"
+#include "harness/model/certificate.hpp"
 
 #include <string>
 #include <vector>

@@ -34,7 +34,7 @@ Verdict decide(const stats::Interval& ci, const profile::Clause& c) {
   return Verdict::inconclusive;
 }
 
-Decided decided_rule(std::vector<profile::Clause> clauses, double confidence) {
+std::function<bool(const Measurement&)> decided_rule(std::vector<profile::Clause> clauses, double confidence) {
   return [clauses = std::move(clauses), confidence](const Measurement& m) {
     for (const auto& c : clauses) {
       auto it = m.metrics.find(c.metric);
@@ -62,26 +62,6 @@ std::vector<int> measured_gpus(const Results& r) {
   std::sort(gpus.begin(), gpus.end());
   gpus.erase(std::unique(gpus.begin(), gpus.end()), gpus.end());
   return gpus;
-}
-
-std::vector<Target> targets_for(Scope scope, const std::vector<int>& gpus) {
-  std::vector<Target> out;
-  switch (scope) {
-  case Scope::gpu:
-    for (int g : gpus)
-      out.push_back({Scope::gpu, {g}});
-    break;
-  case Scope::gpu_pair:
-    for (std::size_t i = 0; i < gpus.size(); ++i)
-      for (std::size_t j = i + 1; j < gpus.size(); ++j)
-        out.push_back({Scope::gpu_pair, {gpus[i], gpus[j]}});
-    break;
-  case Scope::node:
-    if (!gpus.empty())
-      out.push_back({Scope::node, gpus});
-    break;
-  }
-  return out;
 }
 
 namespace {
@@ -132,10 +112,8 @@ Check benchmark_check(const profile::Clause& c, const profile::Profile& p, const
   k.confidence = p.method.confidence;
   k.threshold.min = c.min;
   k.threshold.max = c.max;
-  if (const MetricDef* md = Registry::builtin().metric(c.metric)) {
-    k.threshold.unit = md->unit;
-    k.threshold.higher_is_better = md->higher_is_better;
-  }
+  k.threshold.unit = c.unit;
+  k.threshold.higher_is_better = c.higher_is_better;
   k.params = params_text(c.resolved);
   k.simulated = r.simulated;
 

@@ -3,7 +3,7 @@
 #include "harness/inventory/nvml_library.hpp"
 
 #include "harness/core/error.hpp"
-#include "harness/core/nvml_check.hpp"
+#include "harness/inventory/nvml_check.hpp"
 
 #include <cstdlib>
 #include <dlfcn.h>

@@ -28,6 +28,8 @@ public:
   virtual bool simulated() const = 0;
   /// Node inventory; throws EnvironmentError when there is no driver or no GPU.
   virtual Inventory inventory() = 0;
+  /// The benchmarks this backend implements, by name.
+  virtual const InstanceTable& instances() const = 0;
   /// Makes an instance of `def` on `target`; throws InputError/EnvironmentError when the backend
   /// has no implementation of it.
   virtual std::unique_ptr<BenchmarkInstance> create(const BenchmarkDef& def, const Params& params,

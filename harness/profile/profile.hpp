@@ -2,6 +2,7 @@
 // and what it must deliver (clauses). Loaded and fully validated by load_profile; plain data after.
 #pragma once
 
+#include "harness/model/catalog.hpp"
 #include "harness/model/results.hpp"
 
 #include <map>
@@ -57,6 +58,8 @@ struct Clause {
   Params params;         ///< as written (profile text); `resolved` after validation
   Params resolved;       ///< every axis filled and canonical (benchmark metrics only)
   std::string benchmark; ///< registry name for benchmark metrics; empty for health metrics
+  std::string unit;      ///< of the benchmark metric (the registry's), so evaluation needs no registry
+  bool higher_is_better = true;
   Scope each = Scope::gpu;
   std::string stat = "median";
   std::optional<double> min, max;
@@ -92,10 +95,11 @@ struct Profile {
 /// Reads, parses and validates a profile file (and its extends chain). Every problem throws
 /// InputError "FILE:LINE:COL: key 'x': message". Hostile input (too big, binary, deep nesting,
 /// alias bombs, extends cycles) gets the same error, never a crash or hang.
-Profile load_profile(const std::string& path);
+Profile load_profile(const Registry& registry, const std::string& path);
 
-/// Same, from text; `source` names it in errors and `base_dir` resolves `extends`.
-Profile parse_profile(const std::string& text, const std::string& source,
+/// Same, from text; `source` names it in errors and `base_dir` resolves `extends`. Metrics and
+/// parameters are checked against `registry`, the benchmark catalogue of the caller's choosing.
+Profile parse_profile(const Registry& registry, const std::string& text, const std::string& source,
                       const std::string& base_dir = ".");
 
 /// Resource limits applied before and while parsing.

@@ -343,8 +343,8 @@ void load_chain(const std::string& text, const std::string& path, const fs::path
 
 } // namespace
 
-Profile parse_profile(const std::string& text, const std::string& source,
-                      const std::string& base_dir) {
+Profile parse_profile(const Registry& registry, const std::string& text,
+                      const std::string& source, const std::string& base_dir) {
   std::vector<std::string> visiting;
   std::error_code ec;
   visiting.push_back(fs::weakly_canonical(fs::path(source), ec).string());
@@ -354,7 +354,7 @@ Profile parse_profile(const std::string& text, const std::string& source,
   detail::RawFile merged = chain.files.back();
   for (auto it = chain.files.rbegin() + 1; it != chain.files.rend(); ++it)
     merged = detail::merge(std::move(merged), *it);
-  Profile p = detail::build(merged);
+  Profile p = detail::build(merged, registry);
 
   std::string joined;
   for (const auto& f : chain.files) {
@@ -365,9 +365,9 @@ Profile parse_profile(const std::string& text, const std::string& source,
   return p;
 }
 
-Profile load_profile(const std::string& path) {
+Profile load_profile(const Registry& registry, const std::string& path) {
   const std::string text = read_text_file(path);
-  return parse_profile(text, path, fs::path(path).parent_path().string());
+  return parse_profile(registry, text, path, fs::path(path).parent_path().string());
 }
 
 } // namespace gpucert::profile

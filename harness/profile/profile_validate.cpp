@@ -1,7 +1,7 @@
 // Checking a merged profile and building the model: value types and ranges, metrics and their
 // parameters (the benchmark registry decides), scopes, statistics and thresholds.
 #include "harness/core/error.hpp"
-#include "harness/measure/benchmark.hpp"
+#include "harness/model/catalog.hpp"
 #include "harness/profile/health_metrics.hpp"
 #include "harness/profile/raw_profile.hpp"
 #include "harness/profile/yaml_guard.hpp"
@@ -188,6 +188,11 @@ Clause build_clause(const RawClause& rc, const Registry& registry) {
                      c.metric));
   }
   const Scope metric_scope = def ? def->scope : health->scope;
+  if (def) {
+    const MetricDef* md = registry.metric(c.metric);
+    c.unit = md->unit;
+    c.higher_is_better = md->higher_is_better;
+  }
 
   if (auto it = f.find("each"); it != f.end()) {
     const std::string each = as_string(it->second, "each");
@@ -291,7 +296,7 @@ Clause build_clause(const RawClause& rc, const Registry& registry) {
 
 } // namespace
 
-Profile build(const RawFile& merged) {
+Profile build(const RawFile& merged, const Registry& registry) {
   static const std::regex name_pattern("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   Profile p;
   p.name = as_string(*merged.name, "name");
@@ -319,7 +324,6 @@ Profile build(const RawFile& merged) {
   }
   if (merged.clauses.size() > 1000)
     fail(merged.clauses_node->loc, "clauses", "more than 1000 clauses");
-  const Registry& registry = Registry::builtin();
   for (const auto& rc : merged.clauses)
     p.clauses.push_back(build_clause(rc, registry));
   return p;

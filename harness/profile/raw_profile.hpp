@@ -44,7 +44,7 @@ RawFile parse_raw(const std::string& text, const std::string& path);
 RawFile merge(RawFile base, const RawFile& child);
 
 /// Converts a merged profile into the checked model (types, ranges, metrics, parameters, scopes).
-Profile build(const RawFile& merged);
+Profile build(const RawFile& merged, const Registry& registry);
 
 // Scalar conversions with "expected X, got Y" errors.
 std::string as_string(const Raw& v, const std::string& key);

@@ -1,6 +1,6 @@
 // gpucert-bench on the simulator: the benchmark list, the JSON a filtered run writes (FLOP/s
 // near the simulated card's achievable figure, provenance in the context), and its errors.
-#include "harness/sim/sim_node.hpp"
+#include "harness/backends/sim/sim_node.hpp"
 #include "tests/support/cli.hpp"
 
 #include <gtest/gtest.h>

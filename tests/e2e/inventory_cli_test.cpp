@@ -125,7 +125,7 @@ TEST(InventoryCli, EveryBuiltinNodeAndANodeFile) {
     EXPECT_EQ(r.rc, 0) << node << ": " << r.err;
     EXPECT_EQ(json::parse(r.out).at("sim_node"), node);
   }
-  const std::string file = source_dir() + "/harness/sim/nodes/h100-pcie-80gb-1x.yaml";
+  const std::string file = source_dir() + "/harness/backends/sim/nodes/h100-pcie-80gb-1x.yaml";
   const CliResult r = run_cli({"inventory", "--simulate", file, "--json"});
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_EQ(json::parse(r.out).at("gpus").at(0).at("name"), "NVIDIA H100 PCIe");

@@ -1,4 +1,5 @@
 // `gpucert list`: every registered benchmark with scope, axes and metrics, as text and JSON.
+#include "harness/benchmarks/catalog.hpp"
 #include "harness/measure/benchmark.hpp"
 #include "tests/support/cli.hpp"
 
@@ -14,9 +15,9 @@ TEST(ListCli, JsonListsEveryRegistryBenchmarkWithAxesAndMetrics) {
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j.at("schema"), "gpucert/benchmarks/v1");
   const auto& list = j.at("benchmarks");
-  ASSERT_EQ(list.size(), Registry::builtin().all().size());
+  ASSERT_EQ(list.size(), builtin_registry().all().size());
   for (size_t i = 0; i < list.size(); ++i) {
-    const BenchmarkDef& d = Registry::builtin().all()[i];
+    const BenchmarkDef& d = builtin_registry().all()[i];
     EXPECT_EQ(list[i].at("name"), d.name);
     EXPECT_EQ(list[i].at("axes").size(), d.axes.size());
     EXPECT_EQ(list[i].at("metrics").size(), d.metrics.size());

@@ -58,6 +58,10 @@ public:
   std::string name() const override { return "none"; }
   bool simulated() const override { return false; }
   Inventory inventory() override { throw InternalError("NoBackend::inventory"); }
+  const InstanceTable& instances() const override {
+    static const InstanceTable none;
+    return none;
+  }
   std::unique_ptr<BenchmarkInstance> create(const BenchmarkDef&, const Params&,
                                             const Target&) override {
     throw InternalError("NoBackend::create");

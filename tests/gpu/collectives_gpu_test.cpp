@@ -48,6 +48,10 @@ public:
   std::string name() const override { return "none"; }
   bool simulated() const override { return false; }
   Inventory inventory() override { throw InternalError("NoBackend::inventory"); }
+  const InstanceTable& instances() const override {
+    static const InstanceTable none;
+    return none;
+  }
   std::unique_ptr<BenchmarkInstance> create(const BenchmarkDef&, const Params&,
                                             const Target&) override {
     throw InternalError("NoBackend::create");
@@ -71,7 +75,7 @@ std::unique_ptr<BenchmarkInstance> make(const std::string& coll, const Params& g
   static Target target;
   static Params params;
   target = Target{Scope::node, all_gpus()};
-  const BenchmarkDef* def = Registry::builtin().find("nccl." + coll);
+  const BenchmarkDef* def = builtin_registry().find("nccl." + coll);
   params = Registry::resolve(*def, given);
   const BenchmarkContext ctx{params, target, backend};
   return cuda::make_nccl_collective(ctx, coll::collective_by_name(coll));
@@ -161,8 +165,8 @@ TEST(GpuCollectives, WatchdogAbortsAStalledRankAndNamesIt) {
 
 TEST(GpuCollectives, BusbwThroughTheRunnerOnTheCudaBackend) {
   GPUCERT_REQUIRE_GPU();
-  auto backend = cli::make_backend({});
-  const BenchmarkDef* def = Registry::builtin().find("nccl.all_reduce");
+  auto backend = backends::make_backend({});
+  const BenchmarkDef* def = builtin_registry().find("nccl.all_reduce");
   SamplingPolicy p;
   p.min_samples = 5;
   p.max_samples = 10;

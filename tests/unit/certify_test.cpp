@@ -1,12 +1,13 @@
 // Planning and running a certification on the simulator in-process: shared measurements,
 // scopes, tiers and durations, results kept on disk, an interrupted run.
+#include "harness/benchmarks/catalog.hpp"
 #include "harness/backends/sim/sim_backend.hpp"
 #include "harness/certify/atomic_file.hpp"
 #include "harness/certify/certify_run.hpp"
 #include "harness/certify/plan.hpp"
 #include "harness/certify/stop_signal.hpp"
 #include "harness/core/error.hpp"
-#include "harness/sim/sim_node.hpp"
+#include "harness/backends/sim/sim_node.hpp"
 
 #include <csignal>
 #include <filesystem>
@@ -20,7 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 profile::Profile parse(const std::string& clauses, const std::string& extra = "") {
-  return profile::parse_profile(
+  return profile::parse_profile(builtin_registry(), 
       "schema: gpucert/profile/v1\nname: t\n" + extra + "clauses:\n" + clauses, "t.yaml");
 }
 
@@ -29,7 +30,7 @@ TEST(Plan, ClausesOnTheSameExperimentShareOneMeasurement) {
       parse("  - {id: triad-median, metric: hbm.triad.gbps, min: 2800}\n"
             "  - {id: triad-p10, metric: hbm.triad.gbps, stat: p10, min: 2700}\n"
             "  - {id: triad-big, metric: hbm.triad.gbps, params: {bytes: 2GiB}, min: 2800}\n");
-  const auto plan = certify::plan(p, {0, 1});
+  const auto plan = certify::plan(builtin_registry(), p, {0, 1});
   ASSERT_EQ(plan.size(), 4u); // (1 GiB, 2 GiB) x 2 GPUs
   EXPECT_EQ(plan[0].clauses.size(), 2u);
   EXPECT_EQ(plan[0].target.label(), "gpu0");
@@ -43,7 +44,7 @@ TEST(Plan, ScopesExpandToGpusPairsAndTheNode) {
   const auto p = parse("  - {id: p2p, metric: p2p.uni.gbps, each: gpu-pair, min: 1}\n"
                        "  - {id: ar, metric: nccl.all_reduce.busbw_gbps, each: node, min: 1}\n"
                        "  - {id: ecc, metric: inventory.ecc_uncorrected, max: 0}\n");
-  const auto plan = certify::plan(p, {0, 2, 5});
+  const auto plan = certify::plan(builtin_registry(), p, {0, 2, 5});
   ASSERT_EQ(plan.size(), 4u); // 3 pairs + the node; the health clause needs no measurement
   EXPECT_EQ(plan[0].target.label(), "gpu0-gpu2");
   EXPECT_EQ(plan[1].target.label(), "gpu0-gpu5");
@@ -58,7 +59,7 @@ TEST(Plan, MethodDurationAndTierShapeThePolicy) {
             "  - {id: soak, metric: gemm.tflops, params: {m: 16384}, min: 1, duration: 45}\n",
             "method: {confidence: 0.9, target_rel_ci: 0.02, min_samples: 12, max_samples: 99, "
             "max_seconds_per_clause: 7}\n");
-  const auto plan = certify::plan(p, {0});
+  const auto plan = certify::plan(builtin_registry(), p, {0});
   ASSERT_EQ(plan.size(), 2u);
   EXPECT_FALSE(plan[0].sustained);
   EXPECT_DOUBLE_EQ(plan[0].policy.confidence, 0.9);
@@ -72,7 +73,7 @@ TEST(Plan, MethodDurationAndTierShapeThePolicy) {
 
   const auto soak = parse("  - {id: g, metric: gemm.tflops, min: 1}\n",
                           "tier: soak\nmethod: {max_seconds_per_clause: 60}\n");
-  const auto sp = certify::plan(soak, {0});
+  const auto sp = certify::plan(builtin_registry(), soak, {0});
   EXPECT_TRUE(sp[0].sustained);
   EXPECT_DOUBLE_EQ(sp[0].policy.max_seconds, 60);
 }
@@ -93,7 +94,7 @@ TEST(CertifyRun, WritesCompleteResultsAndACertificate) {
   opts.results_path = (dir / "results.json").string();
   opts.provenance = {{"command", "unit test"}};
   set_stop_signal(0);
-  const RunOutput out = run_certification(p, sim, opts);
+  const RunOutput out = run_certification(builtin_registry(), p, sim, opts);
   EXPECT_TRUE(out.results.complete);
   EXPECT_TRUE(out.results.simulated);
   EXPECT_EQ(out.results.measurements.size(), 4u);
@@ -116,7 +117,7 @@ TEST(CertifyRun, AStopBeforeTheFirstMeasurementLeavesAnIncompleteRun) {
   const auto p = parse("  - {id: triad, metric: hbm.triad.gbps, min: 2800}\n");
   auto sim = backend({0});
   set_stop_signal(SIGTERM);
-  const RunOutput out = run_certification(p, sim, RunOptions{});
+  const RunOutput out = run_certification(builtin_registry(), p, sim, RunOptions{});
   set_stop_signal(0);
   EXPECT_FALSE(out.results.complete);
   EXPECT_EQ(out.results.incomplete_reason, "SIGTERM");

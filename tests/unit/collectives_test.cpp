@@ -2,23 +2,26 @@
 // hand-computed figures, buffer layouts, sweeps, the exact patterns against a formula-free
 // reference, the checker catching a corrupted element, NCCL provenance, and the simulator model end
 // to end.
+#include "harness/backends/sim/models/models.hpp"
+#include "harness/benchmarks/catalog.hpp"
 #include "harness/backends/sim/sim_backend.hpp"
 #include "harness/collectives/check.hpp"
 #include "harness/collectives/collective.hpp"
 #include "harness/collectives/collective_plan.hpp"
 #include "harness/collectives/nccl_env.hpp"
-#include "harness/collectives/patterns.hpp"
-#include "harness/collectives/sim_model.hpp"
+#include "kernels/collective_patterns.hpp"
+#include "harness/backends/sim/models/collective_figures.hpp"
 #include "harness/collectives/sweep.hpp"
 #include "harness/core/error.hpp"
 #include "harness/measure/runner.hpp"
-#include "harness/sim/faults.hpp"
-#include "harness/sim/sim_node.hpp"
+#include "harness/backends/sim/faults.hpp"
+#include "harness/backends/sim/sim_node.hpp"
 #include "harness/stats/interval.hpp"
 
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 #if defined(GPUCERT_HAVE_NCCL)
+#include "harness/backends/cuda/cuda_backend.hpp"
 #include <nccl.h>
 #endif
 #include <map>
@@ -54,15 +57,15 @@ TEST(Collectives, BusbwAndAlgbwForEveryCollectiveAtOneTwoEightSixteenRanks) {
 TEST(Collectives, RegistryMetricsDeriveBusbwFromWorkRanks) {
   for (const Collective& c : collectives()) {
     const std::string name = "nccl." + std::string(c.name);
-    const BenchmarkDef* d = Registry::builtin().find(name);
+    const BenchmarkDef* d = builtin_registry().find(name);
     ASSERT_NE(d, nullptr) << name;
     EXPECT_EQ(d->scope, Scope::node);
     std::vector<std::string> axes;
     for (const auto& a : d->axes)
       axes.push_back(a.name);
     EXPECT_EQ(axes, (std::vector<std::string>{"bytes", "dtype", "inplace", "iters", "graph"}));
-    const MetricDef* bus = Registry::builtin().metric(name + ".busbw_gbps");
-    const MetricDef* alg = Registry::builtin().metric(name + ".algbw_gbps");
+    const MetricDef* bus = builtin_registry().metric(name + ".busbw_gbps");
+    const MetricDef* alg = builtin_registry().metric(name + ".algbw_gbps");
     ASSERT_NE(bus, nullptr);
     ASSERT_NE(alg, nullptr);
     EXPECT_EQ(bus->unit, "GB/s");
@@ -74,9 +77,9 @@ TEST(Collectives, RegistryMetricsDeriveBusbwFromWorkRanks) {
     EXPECT_DOUBLE_EQ(bus->derive(0.2, w), 100.0 * c.busbw_factor(8));
     w.ranks = 0;
     EXPECT_THROW(bus->derive(0.2, w), InternalError) << "busbw without ranks must not guess";
-    EXPECT_TRUE(d->sim) << name;
+    EXPECT_NE(sim::builtin_models().instances.find(name), nullptr) << name;
 #if defined(GPUCERT_HAVE_NCCL)
-    EXPECT_TRUE(d->cuda) << name;
+    EXPECT_NE(cuda::builtin_instances().find(name), nullptr) << name;
 #endif
   }
 }
@@ -112,7 +115,7 @@ TEST(Collectives, LayoutsFollowNcclTests) {
 /// Resolved parameters, as the runner hands them to an instance (bytes in canonical whole bytes).
 Params params(const std::string& bytes, const std::string& dtype = "float",
               const std::string& inplace = "false") {
-  return Registry::resolve(*Registry::builtin().find("nccl.all_reduce"),
+  return Registry::resolve(*builtin_registry().find("nccl.all_reduce"),
                            {{"bytes", bytes}, {"dtype", dtype}, {"inplace", inplace}});
 }
 
@@ -345,7 +348,7 @@ TEST(Collectives, NcclEnvironmentIsRecordedAndForcedTuningFlagged) {
   EXPECT_EQ(env.variables.at("NCCL_DEBUG"), "INFO");
   EXPECT_EQ(env.forced, (std::vector<std::string>{"NCCL_ALGO=Ring", "NCCL_MIN_NCHANNELS=32",
                                                   "NCCL_PROTO=LL128"}));
-  const auto j = nccl_provenance(env, false);
+  const auto j = nccl_provenance(env, std::nullopt);
   EXPECT_EQ(j.at("env").at("NCCL_ALGO"), "Ring");
   EXPECT_EQ(j.at("forced").size(), 3u);
   EXPECT_EQ(j.at("used"), false);
@@ -353,8 +356,11 @@ TEST(Collectives, NcclEnvironmentIsRecordedAndForcedTuningFlagged) {
   EXPECT_EQ(nccl_version_string(22809), "2.28.9");
   EXPECT_EQ(nccl_version_string(2804), "2.8.4");
 #if defined(GPUCERT_HAVE_NCCL)
-  ASSERT_TRUE(linked_nccl_version().has_value()); // the library answers without a GPU
-  EXPECT_EQ(j.at("built_against"), nccl_version_string(NCCL_VERSION_CODE));
+  const coll::NcclLibrary lib = cuda::nccl_library();
+  ASSERT_TRUE(lib.version.has_value()); // the library answers without a GPU
+  const auto used = nccl_provenance(env, lib);
+  EXPECT_EQ(used.at("built_against"), nccl_version_string(NCCL_VERSION_CODE));
+  EXPECT_EQ(used.at("used"), true);
 #endif
 }
 
@@ -377,7 +383,7 @@ Measurement run_sim(const std::string& node, const std::vector<std::string>& fau
   sim::SimBackend b(n, f);
   if (gpus.empty())
     gpus = b.gpus();
-  return measure(b, *Registry::builtin().find(bench), given, Target{Scope::node, gpus}, quick());
+  return measure(b, *builtin_registry().find(bench), given, Target{Scope::node, gpus}, quick());
 }
 
 TEST(Collectives, SimulatedEightGpuAllReduceBusOverAlgIs175AndAllGather0875) {

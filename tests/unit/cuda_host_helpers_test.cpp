@@ -7,7 +7,7 @@
 #include "harness/backends/cuda/gemm_dtype.hpp"
 #include "harness/backends/cuda/numa.hpp"
 #include "harness/backends/cuda/params.hpp"
-#include "harness/core/cuda_check.hpp"
+#include "harness/backends/cuda/cuda_check.hpp"
 #include "kernels/pattern.cuh"
 #include "tests/support/cli.hpp"
 

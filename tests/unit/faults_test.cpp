@@ -1,8 +1,8 @@
 // Fault grammar: every valid form parses to what it says; every malformed or impossible token
 // is an InputError that names the token.
 #include "harness/core/error.hpp"
-#include "harness/sim/faults.hpp"
-#include "harness/sim/sim_node.hpp"
+#include "harness/backends/sim/faults.hpp"
+#include "harness/backends/sim/sim_node.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,9 +3,9 @@
 #include "harness/core/error.hpp"
 #include "harness/model/inventory.hpp"
 #include "harness/model/inventory_fields.hpp"
-#include "harness/sim/faults.hpp"
-#include "harness/sim/sim_inventory.hpp"
-#include "harness/sim/sim_node.hpp"
+#include "harness/backends/sim/faults.hpp"
+#include "harness/backends/sim/sim_inventory.hpp"
+#include "harness/backends/sim/sim_node.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // GPUCERT_NVML_CHECK: success passes, a failure throws DeviceError naming the call, file:line
 // and the return code (NVML's own text where a driver is loaded).
 #include "harness/core/error.hpp"
-#include "harness/core/nvml_check.hpp"
+#include "harness/inventory/nvml_check.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,6 @@
 // SLA profiles: SHA-256, the shipped profiles, extends, and every malformed or hostile profile in
 // tests/data/profiles/bad/ (each must be an InputError naming FILE:LINE:COL, never a crash).
+#include "harness/benchmarks/catalog.hpp"
 #include "harness/core/error.hpp"
 #include "harness/profile/profile.hpp"
 #include "harness/profile/sha256.hpp"
@@ -61,14 +62,14 @@ TEST(ShippedProfiles, EveryOneValidates) {
     if (e.path().extension() != ".yaml")
       continue;
     ++n;
-    EXPECT_NO_THROW(load_profile(e.path().string())) << e.path();
+    EXPECT_NO_THROW(load_profile(builtin_registry(), e.path().string())) << e.path();
   }
   EXPECT_GE(n, 4);
 }
 
 TEST(ShippedProfiles, StandardH100HasTheContractedClauses) {
   const Profile p =
-      load_profile(std::string(GPUCERT_SOURCE_DIR) + "/profiles/h100-sxm5-80gb-8x-standard.yaml");
+      load_profile(builtin_registry(), std::string(GPUCERT_SOURCE_DIR) + "/profiles/h100-sxm5-80gb-8x-standard.yaml");
   EXPECT_EQ(p.name, "h100-sxm5-80gb-8x");
   EXPECT_EQ(p.tier, Tier::standard);
   EXPECT_EQ(p.match.gpu_count, 8);
@@ -104,8 +105,8 @@ TEST(ShippedProfiles, StandardH100HasTheContractedClauses) {
 
 TEST(ShippedProfiles, QuickTierExtendsStandard) {
   const std::string dir = std::string(GPUCERT_SOURCE_DIR) + "/profiles/";
-  const Profile std_p = load_profile(dir + "h100-sxm5-80gb-8x-standard.yaml");
-  const Profile quick = load_profile(dir + "h100-sxm5-80gb-8x-quick.yaml");
+  const Profile std_p = load_profile(builtin_registry(), dir + "h100-sxm5-80gb-8x-standard.yaml");
+  const Profile quick = load_profile(builtin_registry(), dir + "h100-sxm5-80gb-8x-quick.yaml");
   EXPECT_EQ(quick.tier, Tier::quick);
   EXPECT_LT(quick.clauses.size(), std_p.clauses.size());
   EXPECT_LT(quick.method.max_seconds_per_clause, std_p.method.max_seconds_per_clause);
@@ -129,7 +130,7 @@ clauses:
 )";
 
 TEST(ProfileParse, DefaultsFillTheGaps) {
-  const Profile p = parse_profile(kMinimal, "minimal.yaml");
+  const Profile p = parse_profile(builtin_registry(), kMinimal, "minimal.yaml");
   EXPECT_EQ(p.tier, Tier::standard);
   EXPECT_DOUBLE_EQ(p.method.confidence, 0.95);
   EXPECT_EQ(p.method.min_samples, 10);
@@ -155,7 +156,7 @@ clauses:
   - {id: gemm-bf16, min: 700, params: {m: 4096}}
   - {id: launch, metric: launch.stream.us, max: 3}
 )";
-  const Profile p = parse_profile(child, kData + "/good/child.yaml", kData + "/good");
+  const Profile p = parse_profile(builtin_registry(), child, kData + "/good/child.yaml", kData + "/good");
   EXPECT_EQ(p.name, "child");
   EXPECT_EQ(p.tier, Tier::quick);
   EXPECT_EQ(p.match.nvlink_links_per_gpu, 12); // overridden: a SKU variant with fewer links
@@ -181,7 +182,7 @@ match: {nvlink_links_per_gpu: null}
 clauses:
   - {id: hbm-triad, min: null, max: 9000}
 )";
-  const Profile p = parse_profile(child, kData + "/good/child.yaml", kData + "/good");
+  const Profile p = parse_profile(builtin_registry(), child, kData + "/good/child.yaml", kData + "/good");
   EXPECT_FALSE(p.match.nvlink_links_per_gpu);
   const Clause& hbm = p.clauses[1];
   EXPECT_FALSE(hbm.min);
@@ -192,7 +193,7 @@ TEST(ProfileParse, ErrorsInAnOverrideNameTheChildFile) {
   const std::string child =
       "schema: gpucert/profile/v1\nname: child\nextends: base.yaml\nclauses:\n"
       "  - {id: gemm-bf16, stat: average}\n";
-  const std::string msg = message_of([&] { parse_profile(child, "child.yaml", kData + "/good"); });
+  const std::string msg = message_of([&] { parse_profile(builtin_registry(), child, "child.yaml", kData + "/good"); });
   EXPECT_NE(msg.find("child.yaml:5:"), std::string::npos) << msg;
   EXPECT_NE(msg.find("key 'stat'"), std::string::npos) << msg;
 }
@@ -222,7 +223,7 @@ TEST_P(BadProfile, IsAnInputErrorWithFileLineAndColumn) {
   }
   std::string msg;
   try {
-    load_profile(path);
+    load_profile(builtin_registry(), path);
     FAIL() << path << " was accepted";
   } catch (const InputError& e) {
     msg = e.what();
@@ -258,17 +259,17 @@ TEST(HostileProfile, HugeFileIsRejectedBeforeParsing) {
     out << "schema: gpucert/profile/v1\nname: huge\ndescription: \"";
     out << std::string(2 << 20, 'x') << "\"\n";
   }
-  const std::string msg = message_of([&] { load_profile(p.string()); });
+  const std::string msg = message_of([&] { load_profile(builtin_registry(), p.string()); });
   fs::remove(p);
   EXPECT_NE(msg.find(":1:1: file is"), std::string::npos) << msg;
   EXPECT_NE(msg.find("at most 1048576 bytes"), std::string::npos) << msg;
 }
 
 TEST(HostileProfile, NotARegularFile) {
-  EXPECT_NE(message_of([] { load_profile("/dev/zero"); }).find("not a regular file"),
+  EXPECT_NE(message_of([] { load_profile(builtin_registry(), "/dev/zero"); }).find("not a regular file"),
             std::string::npos);
-  EXPECT_NE(message_of([] { load_profile(kData); }).find("not a regular file"), std::string::npos);
-  EXPECT_NE(message_of([] { load_profile(kData + "/nope.yaml"); }).find("no such file"),
+  EXPECT_NE(message_of([] { load_profile(builtin_registry(), kData); }).find("not a regular file"), std::string::npos);
+  EXPECT_NE(message_of([] { load_profile(builtin_registry(), kData + "/nope.yaml"); }).find("no such file"),
             std::string::npos);
 }
 
@@ -283,7 +284,7 @@ TEST(HostileProfile, ExtendsChainDeeperThanTheLimit) {
     else
       out << "clauses:\n  - {id: x, metric: gemm.tflops, min: 1}\n";
   }
-  const std::string msg = message_of([&] { load_profile((dir / "p0.yaml").string()); });
+  const std::string msg = message_of([&] { load_profile(builtin_registry(), (dir / "p0.yaml").string()); });
   fs::remove_all(dir);
   EXPECT_NE(msg.find("levels of extends"), std::string::npos) << msg;
 }
@@ -293,7 +294,7 @@ TEST(HostileProfile, ManyGeneratedVariantsNeverCrash) {
   const std::string good = kMinimal;
   for (std::size_t n = 0; n < good.size(); ++n) {
     try {
-      parse_profile(good.substr(0, n), "prefix.yaml");
+      parse_profile(builtin_registry(), good.substr(0, n), "prefix.yaml");
     } catch (const InputError& e) {
       EXPECT_NE(std::string(e.what()).find("prefix.yaml:"), std::string::npos) << e.what();
     }

@@ -1,7 +1,12 @@
 // The registry and the catalogue: names, axes and metrics as TEAM.md's table fixes them,
 // parameter resolution and its errors, byte sizes, and a backend for every benchmark.
 #include "harness/core/error.hpp"
+#include "harness/backends/sim/models/models.hpp"
+#include "harness/benchmarks/catalog.hpp"
 #include "harness/measure/benchmark.hpp"
+#if GPUCERT_HAVE_CUDA
+#include "harness/backends/cuda/cuda_backend.hpp"
+#endif
 
 #include <gtest/gtest.h>
 #include <set>
@@ -10,7 +15,7 @@ namespace gpucert {
 namespace {
 
 const BenchmarkDef& def(const std::string& name) {
-  const BenchmarkDef* d = Registry::builtin().find(name);
+  const BenchmarkDef* d = builtin_registry().find(name);
   if (!d)
     throw std::runtime_error("no benchmark " + name);
   return *d;
@@ -20,12 +25,12 @@ TEST(Catalogue, EveryFamilyOfTheTableIsRegistered) {
   for (const char* name : {"gemm", "hbm.copy", "hbm.scale", "hbm.add", "hbm.triad", "hbm.read",
                            "hbm.write", "pcie.h2d", "pcie.d2h", "pcie.bidir", "p2p.uni",
                            "p2p.bidir", "launch.stream", "launch.graph"})
-    EXPECT_NE(Registry::builtin().find(name), nullptr) << name;
-  EXPECT_EQ(Registry::builtin().find("nope"), nullptr);
+    EXPECT_NE(builtin_registry().find(name), nullptr) << name;
+  EXPECT_EQ(builtin_registry().find("nope"), nullptr);
 }
 
 TEST(Catalogue, MetricsAndScopes) {
-  const Registry& r = Registry::builtin();
+  const Registry& r = builtin_registry();
   EXPECT_EQ(r.find_metric("gemm.tflops"), r.find("gemm"));
   EXPECT_EQ(r.find_metric("hbm.triad.gbps"), r.find("hbm.triad"));
   EXPECT_EQ(r.find_metric("pcie.bidir.gbps"), r.find("pcie.bidir"));
@@ -43,7 +48,7 @@ TEST(Catalogue, MetricsAndScopes) {
 }
 
 TEST(Catalogue, DerivedMetricsFollowTheUnits) {
-  const Registry& r = Registry::builtin();
+  const Registry& r = builtin_registry();
   const Work w{3e9, 2e12, 1000};
   EXPECT_DOUBLE_EQ(r.metric("hbm.triad.gbps")->derive(0.5, w), 6);        // 3e9 B / 0.5 s / 1e9
   EXPECT_DOUBLE_EQ(r.metric("gemm.tflops")->derive(0.004, w), 500);       // 2e12 / 0.004 / 1e12
@@ -155,10 +160,10 @@ TEST(Registry, RejectsDuplicatesAndBadDefinitions) {
 
 TEST(Registry, EveryBenchmarkHasASimulatorModelAndCudaWhenBuilt) {
   std::set<std::string> metrics;
-  for (const auto& d : Registry::builtin().all()) {
-    EXPECT_TRUE(static_cast<bool>(d.sim)) << d.name;
+  for (const auto& d : builtin_registry().all()) {
+    EXPECT_NE(sim::builtin_models().instances.find(d.name), nullptr) << d.name;
 #if GPUCERT_HAVE_CUDA
-    EXPECT_TRUE(static_cast<bool>(d.cuda)) << d.name;
+    EXPECT_NE(cuda::builtin_instances().find(d.name), nullptr) << d.name;
 #endif
     EXPECT_FALSE(d.description.empty()) << d.name;
     EXPECT_FALSE(d.metrics.empty()) << d.name;

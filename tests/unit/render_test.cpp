@@ -2,7 +2,7 @@
 // error vs skipped), golden Markdown, console summary, Prometheus and HTML escaping, the
 // certificate's JSON round trip and its JSON Schema.
 #include "harness/core/error.hpp"
-#include "reports/certificate.hpp"
+#include "harness/model/certificate.hpp"
 #include "reports/render.hpp"
 #include "reports/xml.hpp"
 #include "tests/unit/json_schema_check.hpp"
@@ -156,7 +156,7 @@ TEST(XmlEscape, EscapesMarkupAndReplacesForbiddenControlCharacters) {
 }
 
 TEST(Junit, OneTestcasePerCheckWithTheRightElement) {
-  const std::string xml = render_junit(sample());
+  const std::string xml = render("junit", sample());
   EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", 0), 0u);
   const std::regex testcase("<testcase ");
   EXPECT_EQ(
@@ -182,19 +182,19 @@ TEST(Junit, DuplicateNamesAreMadeUnique) {
   Certificate c = sample();
   c.checks.push_back(c.checks[0]);
   c.counts = count(c.checks);
-  const std::string xml = render_junit(c);
+  const std::string xml = render("junit", c);
   EXPECT_NE(xml.find("name=\"hbm-triad gpu0 #2\""), std::string::npos);
 }
 
 TEST(Junit, WrongResultsAreTheirOwnFailureType) {
   Certificate c = sample();
   c.checks[1].cause = "wrong results: result check failed";
-  EXPECT_NE(render_junit(c).find("<failure type=\"wrong_results\""), std::string::npos);
+  EXPECT_NE(render("junit", c).find("<failure type=\"wrong_results\""), std::string::npos);
 }
 
 TEST(Markdown, MatchesTheGoldenFile) {
   const std::string golden = std::string(GPUCERT_SOURCE_DIR) + "/tests/data/golden/report.md";
-  const std::string md = render_markdown(sample());
+  const std::string md = render("md", sample());
   if (std::getenv("GPUCERT_UPDATE_GOLDEN")) {
     std::ofstream(golden, std::ios::binary) << md;
     GTEST_SKIP() << "golden file rewritten: " << golden;
@@ -204,7 +204,7 @@ TEST(Markdown, MatchesTheGoldenFile) {
 }
 
 TEST(Markdown, FailuresComeFirstAndSimulatedIsStamped) {
-  const std::string md = render_markdown(sample());
+  const std::string md = render("md", sample());
   EXPECT_NE(md.find("SIMULATED — not a certification"), std::string::npos);
   const auto failures = md.find("## Failures and errors");
   const auto passed = md.find("## Passed");
@@ -246,7 +246,7 @@ TEST(Console, RealCertificateHasNoSimulationBanner) {
 TEST(Prometheus, LabelsAreEscapedAndSimulationNeverCertifies) {
   Certificate c = sample();
   c.outcome = Outcome::certified;
-  const std::string prom = render_prometheus(c);
+  const std::string prom = render("prom", c);
   EXPECT_NE(prom.find("gpucert_certified{profile=\"h100-sxm5-80gb-8x\",node=\"node<017>\","
                       "simulated=\"true\",outcome=\"CERTIFIED\"} 0"),
             std::string::npos)
@@ -257,13 +257,13 @@ TEST(Prometheus, LabelsAreEscapedAndSimulationNeverCertifies) {
                       "gbps\",verdict=\"FAIL\"} 1"),
             std::string::npos);
   c.checks[0].clause_id = "a\"b\\c\nd";
-  EXPECT_NE(render_prometheus(c).find("clause=\"a\\\"b\\\\c\\nd\""), std::string::npos);
+  EXPECT_NE(render("prom", c).find("clause=\"a\\\"b\\\\c\\nd\""), std::string::npos);
   c.simulated = false;
-  EXPECT_NE(render_prometheus(c).find("outcome=\"CERTIFIED\"} 1"), std::string::npos);
+  EXPECT_NE(render("prom", c).find("outcome=\"CERTIFIED\"} 1"), std::string::npos);
 }
 
 TEST(Html, EscapesEverything) {
-  const std::string html = render_html(sample());
+  const std::string html = render("html", sample());
   EXPECT_EQ(html.find("<rising>"), std::string::npos);
   EXPECT_NE(html.find("&lt;rising&gt;"), std::string::npos);
   EXPECT_NE(html.find("SIMULATED — not a certification"), std::string::npos);
@@ -271,8 +271,8 @@ TEST(Html, EscapesEverything) {
 
 TEST(Render, UnknownFormatIsBadInput) {
   EXPECT_THROW(render("pdf", sample()), InputError);
-  for (const auto& f : format_names())
-    EXPECT_FALSE(render(f, sample()).empty()) << f;
+  for (const auto& f : formats())
+    EXPECT_FALSE(render(f.name, sample()).empty()) << f.name;
 }
 
 TEST(CertificateJson, RoundTripsExactly) {

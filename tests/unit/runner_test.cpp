@@ -75,6 +75,10 @@ public:
   std::string name() const override { return "fake"; }
   bool simulated() const override { return true; }
   Inventory inventory() override { return {}; }
+  const InstanceTable& instances() const override {
+    static const InstanceTable none;
+    return none;
+  }
   std::unique_ptr<BenchmarkInstance> create(const BenchmarkDef&, const Params&,
                                             const Target&) override {
     ++creates;

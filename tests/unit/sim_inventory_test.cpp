@@ -2,9 +2,9 @@
 // NVLink links down, ECC counts with a pending remap, a lost GPU's fields gone with the reason;
 // a thermal fault stays invisible at idle.
 #include "harness/model/inventory_fields.hpp"
-#include "harness/sim/faults.hpp"
-#include "harness/sim/sim_inventory.hpp"
-#include "harness/sim/sim_node.hpp"
+#include "harness/backends/sim/faults.hpp"
+#include "harness/backends/sim/sim_inventory.hpp"
+#include "harness/backends/sim/sim_node.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,11 @@
 // Simulator models: healthy figures sit at the node's achievable figures, and every fault moves
 // the figure it should, on the GPU or link it names only (lost, sdc and thermal included).
+#include "harness/benchmarks/catalog.hpp"
 #include "harness/backends/sim/sim_backend.hpp"
 #include "harness/core/error.hpp"
 #include "harness/measure/runner.hpp"
-#include "harness/sim/faults.hpp"
-#include "harness/sim/sim_node.hpp"
+#include "harness/backends/sim/faults.hpp"
+#include "harness/backends/sim/sim_node.hpp"
 #include "harness/stats/interval.hpp"
 
 #include <algorithm>
@@ -71,7 +72,7 @@ Target pair(int a, int b) {
 
 Measurement run(SimBackend& b, const std::string& bench, const Target& t, const Params& p = {},
                 const SamplingPolicy& policy = quick()) {
-  const BenchmarkDef* d = Registry::builtin().find(bench);
+  const BenchmarkDef* d = builtin_registry().find(bench);
   if (!d)
     throw std::runtime_error("no benchmark " + bench);
   return measure(b, *d, p, t, policy);
@@ -307,7 +308,7 @@ TEST(SimModels, TooLargeForMemoryIsAnError) {
 
 TEST(SimBackendTargets, BadTargetsAreInputErrors) {
   SimBackend b(test_node(), {});
-  const BenchmarkDef& p2p = *Registry::builtin().find("p2p.uni");
+  const BenchmarkDef& p2p = *builtin_registry().find("p2p.uni");
   const Params params = Registry::resolve(p2p, {});
   EXPECT_THROW(b.create(p2p, params, pair(1, 1)), InputError);
   EXPECT_THROW(b.create(p2p, params, pair(0, 4)), InputError);
@@ -319,7 +320,7 @@ TEST(SimBackendTargets, BadTargetsAreInputErrors) {
 TEST(SimBackendNodes, SinglePcieGpuNodeHasNoPairs) {
   SimBackend b(load_builtin_node("h100-pcie-80gb-1x"), {});
   EXPECT_EQ(b.gpus(), std::vector<int>{0});
-  const BenchmarkDef& p2p = *Registry::builtin().find("p2p.uni");
+  const BenchmarkDef& p2p = *builtin_registry().find("p2p.uni");
   EXPECT_THROW(b.create(p2p, Registry::resolve(p2p, {}), pair(0, 1)), InputError);
   const Inventory inv = b.inventory();
   EXPECT_TRUE(inv.simulated);

@@ -1,9 +1,11 @@
 // The verdict engine on hand-built results: PASS / FAIL / INCONCLUSIVE / ERROR / SKIPPED, failing
 // closed, cause attribution, match checks, outcome and exit code, determinism.
+#include "harness/benchmarks/catalog.hpp"
+#include "harness/measure/runner.hpp"
 #include "harness/evaluate/evaluate.hpp"
 #include "harness/measure/benchmark.hpp"
 #include "harness/profile/profile.hpp"
-#include "reports/certificate.hpp"
+#include "harness/model/certificate.hpp"
 
 #include <gtest/gtest.h>
 
@@ -27,7 +29,7 @@ clauses:
 )";
 
 profile::Profile unit_profile() {
-  return profile::parse_profile(kProfile, "unit.yaml");
+  return profile::parse_profile(builtin_registry(), kProfile, "unit.yaml");
 }
 
 GpuInfo healthy_gpu(int index) {
@@ -67,7 +69,7 @@ std::vector<double> samples(double center, double spread, int n = 20) {
 Measurement measurement(const std::string& benchmark, const std::string& metric, Target t,
                         std::vector<double> values) {
   Measurement m;
-  const BenchmarkDef* def = Registry::builtin().find(benchmark);
+  const BenchmarkDef* def = builtin_registry().find(benchmark);
   m.benchmark = benchmark;
   m.params = Registry::resolve(*def, {});
   m.target = t;
@@ -279,7 +281,7 @@ TEST(Verdict, NothingPassedNeverCertifies) {
   Results r;
   r.complete = true;
   const auto cert =
-      evaluate(profile::parse_profile("schema: gpucert/profile/v1\nname: x\nclauses:\n"
+      evaluate(profile::parse_profile(builtin_registry(), "schema: gpucert/profile/v1\nname: x\nclauses:\n"
                                       "  - {id: h, metric: hbm.triad.gbps, min: 1}\n",
                                       "x.yaml"),
                r);

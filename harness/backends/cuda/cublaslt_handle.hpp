@@ -2,7 +2,7 @@
 // descriptors.
 #pragma once
 
-#include "harness/core/cuda_check.hpp"
+#include "harness/backends/cuda/cuda_check.hpp"
 
 #include <cublasLt.h>
 #include <utility>

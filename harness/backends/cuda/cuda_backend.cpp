@@ -3,7 +3,7 @@
 #include "harness/backends/cuda/cuda_backend.hpp"
 
 #include "harness/backends/cuda/library_versions.hpp"
-#include "harness/core/cuda_check.hpp"
+#include "harness/backends/cuda/cuda_check.hpp"
 #include "harness/core/error.hpp"
 #include "harness/core/utc_time.hpp"
 #include "harness/inventory/nvml_inventory.hpp"
@@ -92,12 +92,13 @@ Inventory CudaBackend::inventory() {
 
 std::unique_ptr<BenchmarkInstance> CudaBackend::create(const BenchmarkDef& def,
                                                        const Params& params, const Target& target) {
-  if (!def.cuda)
+  const InstanceFactory* factory = instances().find(def.name);
+  if (!factory)
     throw EnvironmentError(fmt::format("{}: no CUDA implementation in this build", def.name));
   for (int g : target.gpus)
     check_gpu(g, device_count_, def.name);
   const BenchmarkContext ctx{params, target, *this};
-  return def.cuda(ctx);
+  return (*factory)(ctx);
 }
 
 std::unique_ptr<TelemetrySampler> CudaBackend::telemetry(const std::vector<int>& gpus) {

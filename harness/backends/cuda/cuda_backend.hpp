@@ -8,6 +8,10 @@
 
 namespace gpucert::cuda {
 
+/// The CUDA instance of every benchmark of the built-in catalogue, by name (InternalError when a
+/// benchmark has none).
+const InstanceTable& builtin_instances();
+
 class CudaBackend : public Backend {
 public:
   /// `gpus`: CUDA device indices to measure (empty = all). Throws EnvironmentError naming the
@@ -18,6 +22,7 @@ public:
   std::string name() const override { return "cuda"; }
   bool simulated() const override { return false; }
   Inventory inventory() override;
+  const InstanceTable& instances() const override;
   std::unique_ptr<BenchmarkInstance> create(const BenchmarkDef& def, const Params& params,
                                             const Target& target) override;
   std::unique_ptr<TelemetrySampler> telemetry(const std::vector<int>& gpus) override;

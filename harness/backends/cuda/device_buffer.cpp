@@ -2,7 +2,7 @@
 #include "harness/backends/cuda/device_buffer.hpp"
 
 #include "harness/backends/cuda/device_scope.hpp"
-#include "harness/core/cuda_check.hpp"
+#include "harness/backends/cuda/cuda_check.hpp"
 
 #include <cuda_runtime_api.h>
 #include <fmt/core.h>

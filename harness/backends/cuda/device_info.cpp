@@ -1,7 +1,7 @@
 // Device properties and selection.
 #include "harness/backends/cuda/device_info.hpp"
 
-#include "harness/core/cuda_check.hpp"
+#include "harness/backends/cuda/cuda_check.hpp"
 
 #include <cctype>
 #include <cuda_runtime_api.h>

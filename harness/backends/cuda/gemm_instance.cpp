@@ -421,4 +421,9 @@ std::unique_ptr<BenchmarkInstance> make_gemm(const BenchmarkContext& ctx) {
   return std::make_unique<GemmInstance>(ctx);
 }
 
+void add_gemm_instances(const Registry& registry, InstanceTable& t) {
+  for (const BenchmarkDef* def : registry.family("gemm"))
+    t.add(def->name, [](const BenchmarkContext& ctx) { return make_gemm(ctx); });
+}
+
 } // namespace gpucert::cuda

@@ -230,4 +230,11 @@ std::unique_ptr<BenchmarkInstance> make_hbm(const BenchmarkContext& ctx, const s
   return std::make_unique<HbmInstance>(ctx, op);
 }
 
+void add_hbm_instances(const Registry& registry, InstanceTable& t) {
+  for (const BenchmarkDef* def : registry.family("hbm")) {
+    const std::string variant = variant_of(def->name);
+    t.add(def->name, [variant](const BenchmarkContext& ctx) { return make_hbm(ctx, variant); });
+  }
+}
+
 } // namespace gpucert::cuda

@@ -1,7 +1,7 @@
 // L2 flush buffer and launch.
 #include "harness/backends/cuda/l2_flusher.hpp"
 
-#include "harness/core/cuda_check.hpp"
+#include "harness/backends/cuda/cuda_check.hpp"
 #include "kernels/l2_flush.cuh"
 
 #include <algorithm>

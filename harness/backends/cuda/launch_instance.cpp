@@ -143,4 +143,11 @@ std::unique_ptr<BenchmarkInstance> make_launch(const BenchmarkContext& ctx,
   return std::make_unique<LaunchInstance>(ctx, mode);
 }
 
+void add_launch_instances(const Registry& registry, InstanceTable& t) {
+  for (const BenchmarkDef* def : registry.family("launch")) {
+    const std::string variant = variant_of(def->name);
+    t.add(def->name, [variant](const BenchmarkContext& ctx) { return make_launch(ctx, variant); });
+  }
+}
+
 } // namespace gpucert::cuda

@@ -3,7 +3,7 @@
 
 #include "harness/backends/cuda/nccl_clique.hpp"
 
-#include "harness/core/cuda_check.hpp"
+#include "harness/backends/cuda/cuda_check.hpp"
 
 #include <cstdio>
 #include <cstring>

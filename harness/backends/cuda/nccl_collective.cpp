@@ -12,7 +12,7 @@
 #include "harness/collectives/check.hpp"
 #include "harness/collectives/collective_plan.hpp"
 #include "harness/collectives/nccl_env.hpp"
-#include "harness/core/cuda_check.hpp"
+#include "harness/backends/cuda/cuda_check.hpp"
 #include "kernels/nccl_check_kernels.cuh"
 #include "kernels/spin_kernel.cuh"
 
@@ -278,7 +278,7 @@ public:
 
   nlohmann::json evidence() const override {
     nlohmann::json j = coll::plan_evidence(plan_);
-    j["nccl"] = coll::nccl_provenance(env_, true);
+    j["nccl"] = coll::nccl_provenance(env_, nccl_library());
     nlohmann::json ranks = nlohmann::json::array();
     if (clique_)
       for (const auto& r : clique_->ranks())
@@ -467,6 +467,22 @@ std::unique_ptr<BenchmarkInstance> make_nccl_collective(std::shared_ptr<NcclCliq
     devices.push_back(r.device);
   return std::make_unique<NcclCollective>(std::move(clique), std::move(devices), params, c,
                                           sample_deadline_s);
+}
+
+coll::NcclLibrary nccl_library() {
+  coll::NcclLibrary lib;
+  int code = 0;
+  if (ncclGetVersion(&code) == ncclSuccess)
+    lib.version = coll::nccl_version_string(code);
+  lib.built_against = coll::nccl_version_string(NCCL_VERSION_CODE);
+  return lib;
+}
+
+void add_nccl_instances(const Registry& registry, InstanceTable& t) {
+  for (const BenchmarkDef* def : registry.family("nccl")) {
+    const coll::Collective& c = coll::collective_by_name(variant_of(def->name));
+    t.add(def->name, [&c](const BenchmarkContext& ctx) { return make_nccl_collective(ctx, c); });
+  }
 }
 
 } // namespace gpucert::cuda

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "harness/collectives/collective.hpp"
+#include "harness/collectives/nccl_env.hpp"
 #include "harness/measure/benchmark.hpp"
 
 #include <array>
@@ -32,6 +33,9 @@ std::shared_ptr<NcclClique> make_local_clique(const std::vector<int>& devices,
 /// One rank of an `nranks` communicator on `device` (gpucert-mpi).
 std::shared_ptr<NcclClique> make_rank_clique(const NcclUniqueId& id, int nranks, int rank,
                                              int device, double init_timeout_s);
+
+/// The loaded NCCL's version (ncclGetVersion) and the header version this was built against.
+coll::NcclLibrary nccl_library();
 
 /// Whether the clique was aborted (watchdog or error): its communicators are gone.
 bool clique_aborted(const NcclClique& clique);

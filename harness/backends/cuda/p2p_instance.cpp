@@ -210,4 +210,11 @@ std::unique_ptr<BenchmarkInstance> make_p2p(const BenchmarkContext& ctx, const s
   return std::make_unique<P2pInstance>(ctx, dir);
 }
 
+void add_p2p_instances(const Registry& registry, InstanceTable& t) {
+  for (const BenchmarkDef* def : registry.family("p2p")) {
+    const std::string variant = variant_of(def->name);
+    t.add(def->name, [variant](const BenchmarkContext& ctx) { return make_p2p(ctx, variant); });
+  }
+}
+
 } // namespace gpucert::cuda

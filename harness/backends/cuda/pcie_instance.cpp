@@ -194,4 +194,11 @@ std::unique_ptr<BenchmarkInstance> make_pcie(const BenchmarkContext& ctx, const 
   return std::make_unique<PcieInstance>(ctx, dir);
 }
 
+void add_pcie_instances(const Registry& registry, InstanceTable& t) {
+  for (const BenchmarkDef* def : registry.family("pcie")) {
+    const std::string variant = variant_of(def->name);
+    t.add(def->name, [variant](const BenchmarkContext& ctx) { return make_pcie(ctx, variant); });
+  }
+}
+
 } // namespace gpucert::cuda

@@ -3,7 +3,7 @@
 #include "harness/backends/cuda/pinned_buffer.hpp"
 
 #include "harness/backends/cuda/numa.hpp"
-#include "harness/core/cuda_check.hpp"
+#include "harness/backends/cuda/cuda_check.hpp"
 
 #include <cerrno>
 #include <cstring>

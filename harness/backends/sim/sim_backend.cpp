@@ -1,10 +1,11 @@
 // The simulated node: virtual clock, per-GPU load (thermal fault, telemetry), lost GPUs, silicon
 // spread and noise. The benchmark models (models/) turn these into sample times.
 #include "harness/backends/sim/sim_backend.hpp"
+#include "harness/backends/sim/models/models.hpp"
 
 #include "harness/backends/sim/sim_telemetry.hpp"
 #include "harness/core/error.hpp"
-#include "harness/sim/sim_inventory.hpp"
+#include "harness/backends/sim/sim_inventory.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -44,6 +45,8 @@ SimBackend::SimBackend(SimNode node, FaultSet faults, std::vector<int> gpus, std
   }
 }
 
+const InstanceTable& SimBackend::instances() const { return builtin_models().instances; }
+
 Inventory SimBackend::inventory() {
   Inventory inv = inventory_with_faults(node_, faults_, clock_s_);
   inv.simulated = true; // whatever the node file says, this never certifies a real node
@@ -53,7 +56,8 @@ Inventory SimBackend::inventory() {
 
 std::unique_ptr<BenchmarkInstance> SimBackend::create(const BenchmarkDef& def, const Params& params,
                                                       const Target& target) {
-  if (!def.sim)
+  const InstanceFactory* factory = builtin_models().instances.find(def.name);
+  if (!factory)
     throw EnvironmentError(fmt::format("{}: no simulator model", def.name));
   if (target.scope != def.scope)
     throw InputError(fmt::format("{}: measures one {}, not a {} target ({})", def.name,
@@ -71,7 +75,7 @@ std::unique_ptr<BenchmarkInstance> SimBackend::create(const BenchmarkDef& def, c
                                    def.name, g, node_.name, node_.gpu_count));
   }
   const BenchmarkContext ctx{params, target, *this};
-  return def.sim(ctx);
+  return (*factory)(ctx);
 }
 
 std::unique_ptr<TelemetrySampler> SimBackend::telemetry(const std::vector<int>& gpus) {

@@ -3,8 +3,8 @@
 #pragma once
 
 #include "harness/measure/backend.hpp"
-#include "harness/sim/faults.hpp"
-#include "harness/sim/sim_node.hpp"
+#include "harness/backends/sim/faults.hpp"
+#include "harness/backends/sim/sim_node.hpp"
 
 #include <memory>
 #include <random>
@@ -18,6 +18,7 @@ public:
   std::string name() const override { return "sim"; }
   bool simulated() const override { return true; }
   Inventory inventory() override;
+  const InstanceTable& instances() const override;
   std::unique_ptr<BenchmarkInstance> create(const BenchmarkDef& def, const Params& params,
                                             const Target& target) override;
   std::unique_ptr<TelemetrySampler> telemetry(const std::vector<int>& gpus) override;

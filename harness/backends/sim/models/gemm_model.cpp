@@ -88,4 +88,14 @@ std::unique_ptr<BenchmarkInstance> make_gemm_model(const BenchmarkContext& ctx) 
   return std::make_unique<GemmModel>(ctx);
 }
 
+void add_gemm_models(const Registry& registry, ModelTable& t) {
+  for (const BenchmarkDef* def : registry.family("gemm")) {
+    t.instances.add(def->name, [](const BenchmarkContext& ctx) { return make_gemm_model(ctx); });
+    for (const Axis& a : def->axes)
+      if (a.name == "dtype")
+        for (const auto& dtype : a.choices)
+          t.figures.insert("gemm." + dtype);
+  }
+}
+
 } // namespace gpucert::sim

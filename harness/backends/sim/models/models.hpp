@@ -1,26 +1,26 @@
-// Simulator models of the built-in benchmarks, one factory per family; the benchmark definitions
-// (harness/benchmarks/) attach them as BenchmarkDef::sim. ctx.backend must be a SimBackend.
+// The simulator's models of the benchmarks: one table entry per benchmark, filled family by family
+// from the one family list (harness/benchmarks/families.hpp). ctx.backend must be a SimBackend.
 #pragma once
 
 #include "harness/measure/benchmark.hpp"
 
-#include <memory>
+#include <set>
 #include <string>
 
 namespace gpucert::sim {
 
-std::unique_ptr<BenchmarkInstance> make_gemm_model(const BenchmarkContext& ctx);
-/// op: "copy", "scale", "add", "triad", "read", "write"
-std::unique_ptr<BenchmarkInstance> make_hbm_model(const BenchmarkContext& ctx,
-                                                  const std::string& op);
-/// dir: "h2d", "d2h", "bidir"
-std::unique_ptr<BenchmarkInstance> make_pcie_model(const BenchmarkContext& ctx,
-                                                   const std::string& dir);
-/// dir: "uni", "bidir"
-std::unique_ptr<BenchmarkInstance> make_p2p_model(const BenchmarkContext& ctx,
-                                                  const std::string& dir);
-/// mode: "stream", "graph"
-std::unique_ptr<BenchmarkInstance> make_launch_model(const BenchmarkContext& ctx,
-                                                     const std::string& mode);
+struct ModelTable {
+  InstanceTable instances;
+  /// The node-file figures (`peak:`/`achievable:` keys) the models read: a node file must give
+  /// exactly these, so the file format follows the catalogue instead of a second list.
+  std::set<std::string> figures;
+};
+
+/// Models of every benchmark of the built-in catalogue.
+const ModelTable& builtin_models();
+
+/// Models of the benchmarks of `registry`, family by family; throws InternalError when a
+/// benchmark has no model.
+ModelTable make_models(const Registry& registry);
 
 } // namespace gpucert::sim

@@ -49,4 +49,13 @@ std::unique_ptr<BenchmarkInstance> make_p2p_model(const BenchmarkContext& ctx,
   return std::make_unique<P2pModel>(ctx, dir);
 }
 
+void add_p2p_models(const Registry& registry, ModelTable& t) {
+  for (const BenchmarkDef* def : registry.family("p2p")) {
+    const std::string variant = variant_of(def->name);
+    t.instances.add(def->name,
+                    [variant](const BenchmarkContext& ctx) { return make_p2p_model(ctx, variant); });
+    t.figures.insert(def->name);
+  }
+}
+
 } // namespace gpucert::sim

@@ -81,4 +81,13 @@ std::unique_ptr<BenchmarkInstance> make_pcie_model(const BenchmarkContext& ctx,
   return std::make_unique<PcieModel>(ctx, dir);
 }
 
+void add_pcie_models(const Registry& registry, ModelTable& t) {
+  for (const BenchmarkDef* def : registry.family("pcie")) {
+    const std::string variant = variant_of(def->name);
+    t.instances.add(def->name,
+                    [variant](const BenchmarkContext& ctx) { return make_pcie_model(ctx, variant); });
+    t.figures.insert(def->name);
+  }
+}
+
 } // namespace gpucert::sim

@@ -2,8 +2,8 @@
 // links down, ECC counts, a lost GPU's fields unavailable).
 #pragma once
 
-#include "harness/sim/faults.hpp"
-#include "harness/sim/sim_node.hpp"
+#include "harness/backends/sim/faults.hpp"
+#include "harness/backends/sim/sim_node.hpp"
 
 namespace gpucert::sim {
 

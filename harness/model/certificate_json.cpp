@@ -1,7 +1,7 @@
 // Certificate <-> JSON (schema gpucert/certificate/v1, described by
 // schema/certificate.schema.json).
 #include "harness/core/error.hpp"
-#include "reports/certificate.hpp"
+#include "harness/model/certificate.hpp"
 
 #include <cmath>
 #include <fmt/core.h>

@@ -1,6 +1,6 @@
 // A simulated node's inventory with its faults applied, so the evidence a real node would show
 // (a link trained down, NVLink links down, ECC counts, a GPU gone) shows here too.
-#include "harness/sim/sim_inventory.hpp"
+#include "harness/backends/sim/sim_inventory.hpp"
 
 #include "harness/core/utc_time.hpp"
 #include "harness/model/inventory_fields.hpp"

@@ -1,8 +1,8 @@
 // Parses and validates simulator fault tokens (grammar in faults.hpp and DESIGN.md).
-#include "harness/sim/faults.hpp"
+#include "harness/backends/sim/faults.hpp"
 
 #include "harness/core/error.hpp"
-#include "harness/sim/sim_node.hpp"
+#include "harness/backends/sim/sim_node.hpp"
 
 #include <algorithm>
 #include <charconv>

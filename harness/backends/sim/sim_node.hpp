@@ -1,4 +1,4 @@
-// A simulated node: a SKU described in a data file (harness/sim/nodes/*.yaml, compiled into the
+// A simulated node: a SKU described in a data file (harness/backends/sim/nodes/*.yaml, compiled into the
 // binary). Test double for the verdict engine and for demos; everything it yields is SIMULATED.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Deadline-bounded gather, decision and barrier over MPI point-to-point messages.
-#include "harness/collectives/mpi/rank_channel.hpp"
+#include "apps/mpi/rank_channel.hpp"
 
 #include "harness/core/error.hpp"
 

@@ -1,5 +1,5 @@
 // Certificate vocabulary: verdict and outcome names, threshold text, counts, exit codes.
-#include "reports/certificate.hpp"
+#include "harness/model/certificate.hpp"
 
 #include "harness/core/error.hpp"
 

@@ -1,5 +1,5 @@
 // The collective model (see sim_model.hpp).
-#include "harness/collectives/sim_model.hpp"
+#include "harness/backends/sim/models/collective_figures.hpp"
 
 #include "harness/core/error.hpp"
 

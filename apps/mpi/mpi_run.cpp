@@ -1,10 +1,11 @@
 // gpucert-mpi's run (see mpi_run.hpp): phases, each one report per rank to rank 0 under a
 // deadline and one decision back; results assembled and written by rank 0.
-#include "harness/collectives/mpi/mpi_run.hpp"
+#include "apps/mpi/mpi_run.hpp"
 
 #include "gpucert/version.hpp"
 #include "harness/backends/sim/sim_backend.hpp"
-#include "harness/cli/commands.hpp"
+#include "harness/backends/make_backend.hpp"
+#include "harness/benchmarks/catalog.hpp"
 #include "harness/collectives/collective.hpp"
 #include "harness/collectives/nccl_env.hpp"
 #include "harness/collectives/sweep.hpp"
@@ -70,7 +71,7 @@ std::vector<Planned> make_plan(const MpiOptions& o) {
     else
       which.push_back(&collective_by_name(name));
     for (const Collective* c : which) {
-      const BenchmarkDef* def = Registry::builtin().find(fmt::format("nccl.{}", c->name));
+      const BenchmarkDef* def = builtin_registry().find(fmt::format("nccl.{}", c->name));
       if (def == nullptr)
         throw InternalError(fmt::format("nccl.{} is not registered", c->name));
       for (std::uint64_t size : sizes) {
@@ -238,7 +239,7 @@ private:
             {"pid", static_cast<long>(getpid())}};
     try {
       if (sim_) {
-        auto base = cli::make_backend({o_.simulate, o_.faults, ""});
+        auto base = backends::make_backend({o_.simulate, o_.faults, ""});
         auto* s = dynamic_cast<sim::SimBackend*>(base.get());
         if (s == nullptr)
           throw InternalError("--simulate did not give a simulated backend");
@@ -262,7 +263,7 @@ private:
           throw EnvironmentError("no CUDA device visible to this rank");
         }
         gpu_ = me["local_rank"].get<int>() % count;
-        backend_ = cli::make_backend({"", {}, std::to_string(gpu_)});
+        backend_ = backends::make_backend({"", {}, std::to_string(gpu_)});
 #else
         throw EnvironmentError(
             "this gpucert-mpi was built without CUDA/NCCL: only --simulate NODE works");
@@ -721,7 +722,12 @@ private:
         {"timing", "sample time = the slowest rank's time"},
         {"timeout_s", o_.timeout_s}};
     r.provenance["command_line"] = o_.command_line;
-    r.provenance["nccl"] = nccl_provenance(env_, !sim_);
+    std::optional<coll::NcclLibrary> library;
+#if defined(GPUCERT_HAVE_NCCL)
+    if (!sim_)
+      library = cuda::nccl_library();
+#endif
+    r.provenance["nccl"] = nccl_provenance(env_, library);
     json ranks = json::array();
     for (size_t i = 0; i < ranks_.size(); ++i) {
       if (!ranks_[i].is_object()) {

@@ -6,7 +6,7 @@
 // while MPI does the real rendezvous, gathers and barriers.
 #pragma once
 
-#include "harness/collectives/mpi/rank_channel.hpp"
+#include "apps/mpi/rank_channel.hpp"
 #include "harness/core/error.hpp"
 
 #include <string>

@@ -1,11 +1,12 @@
-// Simulated collectives on the virtual clock (see sim_collective.hpp).
-#include "harness/collectives/sim_collective.hpp"
+// Simulated collectives on the virtual clock (see collective_model.hpp).
+#include "harness/backends/sim/models/collective_model.hpp"
+#include "harness/backends/sim/models/models.hpp"
 
 #include "harness/backends/sim/models/sim_instance.hpp"
 #include "harness/collectives/check.hpp"
 #include "harness/collectives/collective_plan.hpp"
 #include "harness/collectives/nccl_env.hpp"
-#include "harness/collectives/sim_model.hpp"
+#include "harness/backends/sim/models/collective_figures.hpp"
 
 #include <algorithm>
 #include <fmt/core.h>
@@ -84,7 +85,7 @@ public:
     j.update(plan_evidence(plan_));
     j["gpus"] = target_.gpus;
     // Recorded as found; no NCCL call is made, so forced tuning changes nothing here.
-    j["nccl"] = nccl_provenance(read_nccl_environment(), false);
+    j["nccl"] = nccl_provenance(read_nccl_environment(), std::nullopt);
     j["timing"] = "simulated: latency + size * busbw_factor / busbw per collective, x noise";
     return j;
   }
@@ -111,3 +112,18 @@ std::unique_ptr<BenchmarkInstance> make_sim_collective(const BenchmarkContext& c
 }
 
 } // namespace gpucert::coll
+
+namespace gpucert::sim {
+
+void add_nccl_models(const Registry& registry, ModelTable& t) {
+  for (const BenchmarkDef* def : registry.family("nccl")) {
+    const coll::Collective& c = coll::collective_by_name(variant_of(def->name));
+    t.instances.add(def->name, [&c](const BenchmarkContext& ctx) {
+      return coll::make_sim_collective(ctx, c);
+    });
+  }
+  // The collective model's headline figures (collective_figures.cpp); the rest are optional.
+  t.figures.insert({"nccl.busbw", "nccl.latency_us"});
+}
+
+} // namespace gpucert::sim

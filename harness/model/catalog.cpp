@@ -1,7 +1,7 @@
 // The benchmark registry: lookup by name or metric, and parameter resolution (defaults filled,
 // values checked against their axis and written in one canonical spelling).
 #include "harness/core/error.hpp"
-#include "harness/measure/benchmark.hpp"
+#include "harness/model/catalog.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -55,6 +55,19 @@ const BenchmarkDef* Registry::find_metric(const std::string& metric) const {
       if (m.name == metric)
         return &d;
   return nullptr;
+}
+
+std::vector<const BenchmarkDef*> Registry::family(const std::string& family) const {
+  std::vector<const BenchmarkDef*> out;
+  for (const auto& d : defs_)
+    if (d.name == family || d.name.starts_with(family + "."))
+      out.push_back(&d);
+  return out;
+}
+
+std::string variant_of(const std::string& benchmark) {
+  const auto dot = benchmark.find('.');
+  return dot == std::string::npos ? std::string() : benchmark.substr(dot + 1);
 }
 
 const MetricDef* Registry::metric(const std::string& metric) const {

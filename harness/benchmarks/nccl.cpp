@@ -2,13 +2,9 @@
 // catalogue, algbw/busbw derived by the harness from each sample's seconds and Work.
 #include "harness/benchmarks/catalog.hpp"
 #include "harness/collectives/collective.hpp"
-#include "harness/collectives/sim_collective.hpp"
 #include "harness/core/error.hpp"
 
 #include <fmt/core.h>
-#if defined(GPUCERT_HAVE_NCCL)
-#include "harness/backends/cuda/nccl_collective.hpp"
-#endif
 
 namespace gpucert {
 
@@ -36,7 +32,7 @@ MetricDef busbw_metric(const coll::Collective& c) {
 
 } // namespace
 
-void register_collectives(Registry& r) {
+void register_nccl(Registry& r) {
   for (const coll::Collective& c : coll::collectives()) {
     BenchmarkDef d;
     d.name = fmt::format("nccl.{}", c.name);
@@ -60,10 +56,6 @@ void register_collectives(Registry& r) {
     // algbw first: the runner's stopping rule reads the first metric, and busbw is 0 for
     // all_reduce/all_gather/reduce_scatter/alltoall with one rank. Both carry the same CI.
     d.metrics = {algbw_metric(c), busbw_metric(c)};
-#if defined(GPUCERT_HAVE_NCCL)
-    d.cuda = [&c](const BenchmarkContext& ctx) { return cuda::make_nccl_collective(ctx, c); };
-#endif
-    d.sim = [&c](const BenchmarkContext& ctx) { return coll::make_sim_collective(ctx, c); };
     r.add(std::move(d));
   }
 }

@@ -1,7 +1,7 @@
 // gpucert-mpi: NCCL collectives across processes and nodes, one rank per GPU, under mpirun or
 // srun --mpi=pmix (see ci/examples/slurm-nccl.sbatch). Rank 0 writes one results file.
 #include "gpucert/version.hpp"
-#include "harness/collectives/mpi/mpi_run.hpp"
+#include "apps/mpi/mpi_run.hpp"
 #include "harness/core/error.hpp"
 
 #include <CLI/CLI.hpp>

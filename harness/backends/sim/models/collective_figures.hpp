@@ -5,8 +5,8 @@
 #pragma once
 
 #include "harness/collectives/collective.hpp"
-#include "harness/sim/faults.hpp"
-#include "harness/sim/sim_node.hpp"
+#include "harness/backends/sim/faults.hpp"
+#include "harness/backends/sim/sim_node.hpp"
 
 #include <string>
 #include <vector>

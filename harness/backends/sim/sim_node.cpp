@@ -1,6 +1,7 @@
-// Loads simulator node descriptions (harness/sim/nodes/*.yaml, embedded in the binary). Strict:
+// Loads simulator node descriptions (harness/backends/sim/nodes/*.yaml, embedded in the binary). Strict:
 // unknown keys, wrong types and missing fields are InputErrors with source:line:col.
-#include "harness/sim/sim_node.hpp"
+#include "harness/backends/sim/sim_node.hpp"
+#include "harness/backends/sim/models/models.hpp"
 
 #include "harness/core/error.hpp"
 #include "harness/model/inventory_fields.hpp"
@@ -19,16 +20,6 @@ namespace gpucert::sim {
 namespace {
 
 constexpr const char* kSimNodeSchema = "gpucert/sim-node/v1";
-
-/// Keys of `peak` and `achievable`, as sim_node.hpp lists them.
-const std::vector<std::string>& perf_keys() {
-  static const std::vector<std::string> keys = {
-      "gemm.fp64",     "gemm.fp32",    "gemm.tf32",  "gemm.fp16",      "gemm.bf16",
-      "gemm.fp8",      "hbm.copy",     "hbm.triad",  "hbm.read",       "hbm.write",
-      "pcie.h2d",      "pcie.d2h",     "pcie.bidir", "p2p.uni",        "p2p.bidir",
-      "launch.stream", "launch.graph", "nccl.busbw", "nccl.latency_us"};
-  return keys;
-}
 
 class Reader {
 public:
@@ -183,8 +174,9 @@ std::map<std::string, YAML::Node> entries(const YAML::Node& m) {
 std::map<std::string, double> read_perf(const Reader& r, const YAML::Node& m,
                                         const std::string& what) {
   r.map(m, what);
-  const auto& keys = perf_keys();
-  r.only(m, std::set<std::string>(keys.begin(), keys.end()), what);
+  // The figures are the ones the simulator's models read: the catalogue decides, not a list here.
+  const std::set<std::string>& keys = builtin_models().figures;
+  r.only(m, keys, what);
   std::map<std::string, double> out;
   for (const auto& k : keys)
     out[k] = r.positive(r.required(m, k, what), what + "." + k);
@@ -366,7 +358,7 @@ SimNode load_builtin_node(const std::string& name) {
   if (it == files.end())
     throw InputError(fmt::format("--simulate {}: no such simulator node (built-in nodes: {})", name,
                                  fmt::join(builtin_node_names(), ", ")));
-  return parse_node(it->second, "harness/sim/nodes/" + it->first);
+  return parse_node(it->second, "harness/backends/sim/nodes/" + it->first);
 }
 
 } // namespace gpucert::sim

@@ -1,0 +1,1 @@
+// Compiles the precompiled header that every gpucert target reuses (cmake/GpucertLayers.cmake).

@@ -1,0 +1,104 @@
+// The choice of backend a command's --simulate / --fault / --gpus imply: the simulator, or the
+// CUDA backend loaded at run time.
+#include "harness/backends/sim/sim_backend.hpp"
+#include "harness/backends/make_backend.hpp"
+#include "harness/core/error.hpp"
+#include "harness/backends/sim/faults.hpp"
+#include "harness/backends/sim/sim_node.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+
+#include "harness/backends/cuda_plugin.hpp"
+
+namespace gpucert::backends {
+
+std::string node_names() {
+  return fmt::format("{}", fmt::join(sim::builtin_node_names(), ", "));
+}
+
+namespace {
+
+/// A built-in node by name, or a node description file (profile authors describe their own SKU).
+sim::SimNode load_node(const std::string& name_or_path) {
+  const bool is_file = name_or_path.find('/') != std::string::npos ||
+                       name_or_path.ends_with(".yaml") || name_or_path.ends_with(".yml");
+  if (!is_file)
+    return sim::load_builtin_node(name_or_path);
+  std::ifstream in(name_or_path);
+  if (!in)
+    throw InputError(fmt::format("--simulate {}: cannot read the node file (built-in nodes: {})",
+                                 name_or_path, node_names()));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return sim::parse_node(text.str(), name_or_path);
+}
+
+int parse_index(const std::string& text, std::string_view part) {
+  int v = 0;
+  auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
+  if (part.empty() || ec != std::errc() || end != part.data() + part.size() || v < 0)
+    throw InputError(
+        fmt::format("--gpus {}: '{}' is not a GPU index or range (e.g. 0,2-3)", text, part));
+  return v;
+}
+
+} // namespace
+
+std::vector<int> parse_gpu_list(const std::string& text) {
+  std::vector<int> out;
+  if (text.empty())
+    return out;
+  std::string_view rest(text);
+  while (true) {
+    const auto comma = rest.find(',');
+    const std::string_view part = rest.substr(0, comma);
+    if (const auto dash = part.find('-'); dash != std::string_view::npos) {
+      const int lo = parse_index(text, part.substr(0, dash));
+      const int hi = parse_index(text, part.substr(dash + 1));
+      if (hi < lo)
+        throw InputError(fmt::format("--gpus {}: range '{}' runs backwards", text, part));
+      for (int i = lo; i <= hi; ++i)
+        out.push_back(i);
+    } else {
+      out.push_back(parse_index(text, part));
+    }
+    if (comma == std::string_view::npos)
+      break;
+    rest = rest.substr(comma + 1);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::unique_ptr<Backend> make_backend(const NodeOptions& opts) {
+  const std::vector<int> gpus = parse_gpu_list(opts.gpus);
+  if (opts.simulate.empty()) {
+    if (!opts.faults.empty())
+      throw InputError(fmt::format("--fault {}: faults can only be injected into a simulated node "
+                                   "(add --simulate NODE; nodes: {})",
+                                   opts.faults.front(), node_names()));
+    try {
+      return load_cuda_backend(gpus);
+    } catch (const EnvironmentError& e) {
+      throw EnvironmentError(fmt::format("{} (to try gpucert without a GPU: --simulate NODE, "
+                                         "e.g. --simulate h100-sxm5-80gb-8x)",
+                                         e.what()));
+    }
+  }
+  sim::SimNode node = load_node(opts.simulate);
+  sim::FaultSet faults(sim::parse_faults(opts.faults, node));
+  for (int g : gpus)
+    if (g >= node.gpu_count)
+      throw InputError(fmt::format("--gpus {}: GPU {} does not exist on {} ({} GPU{}: 0-{})",
+                                   opts.gpus, g, node.name, node.gpu_count,
+                                   node.gpu_count == 1 ? "" : "s", node.gpu_count - 1));
+  return std::make_unique<sim::SimBackend>(std::move(node), std::move(faults), gpus);
+}
+
+} // namespace gpucert::backends
