@@ -19,7 +19,7 @@ std::string render_prometheus(const Certificate& c);
 struct ConsoleOptions {
   std::vector<std::string> evidence; ///< files to point at in the closing line
 };
-/// The run summary (DESIGN.md): node, profile, one line per clause group, the outcome line.
+/// The run summary: node, profile, one line per clause group, the outcome line.
 std::string render_console(const Certificate& c, const ConsoleOptions& opts = {});
 
 /// Format names of `gpucert report --format`.

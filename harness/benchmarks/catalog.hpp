@@ -23,7 +23,7 @@ MetricDef tflops_metric(std::string name, std::string description);
 /// Microseconds per item (launch), lower is better.
 MetricDef us_per_item_metric(std::string name, std::string description);
 
-// Axis builders, so the catalogue table in TEAM.md reads straight off the family files.
+// Axis builders, so each family file reads like its row of the `gpucert list` catalogue.
 Axis integer_axis(std::string name, std::string default_value, std::string description);
 Axis bytes_axis(std::string name, std::string default_value, std::string description);
 Axis choice_axis(std::string name, std::vector<std::string> choices, std::string default_value,

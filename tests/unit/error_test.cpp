@@ -1,4 +1,4 @@
-// Exit codes: one meaning each, as DESIGN.md fixes them.
+// Exit codes: one meaning each, as the README's table fixes them.
 #include <gtest/gtest.h>
 
 #include "harness/core/error.hpp"
