@@ -1,4 +1,4 @@
-// The run summary on the terminal (DESIGN.md's illustration): node, profile, one line per clause
+// The run summary on the terminal: node, profile, one line per clause
 // (targets that agree collapse into one line), then the outcome line.
 #include "reports/format.hpp"
 #include "reports/render.hpp"

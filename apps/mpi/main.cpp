@@ -19,7 +19,11 @@ void add_options(CLI::App& app, gpucert::coll::mpi::MpiOptions& o) {
                  "simulated node: each rank models its GPU (rank r = GPU r); MPI still does the "
                  "real rendezvous, gathers and barriers")
       ->type_name("NODE");
-  app.add_option("--fault", o.faults, "simulator fault, repeatable (DESIGN.md grammar)")
+  app.add_option(
+         "--fault", o.faults,
+         "simulator fault, repeatable: gpuN:gemm=F, gpuN:hbm=F, gpuN:pcie=genGxW, "
+         "gpuN-gpuM:nvlink=F, gpuN:thermal, gpuN:ecc_uncorrectable=K, gpuN:sdc, gpuN:lost@S, "
+         "node:noise=CV (meanings: README.md, Simulated nodes)")
       ->type_name("F");
   app.add_option(
          "--collective", o.collectives,

@@ -19,7 +19,7 @@ MetricDef tflops_metric(std::string name, std::string description);
 /// Microseconds per item (launch), lower is better.
 MetricDef us_per_item_metric(std::string name, std::string description);
 
-// Axis builders, so each family file reads as a table of its axes.
+// Axis builders, so each family file reads like its row of the `gpucert list` catalogue.
 Axis integer_axis(std::string name, std::string default_value, std::string description);
 Axis bytes_axis(std::string name, std::string default_value, std::string description);
 Axis choice_axis(std::string name, std::vector<std::string> choices, std::string default_value,

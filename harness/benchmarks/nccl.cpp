@@ -1,5 +1,5 @@
-// nccl.<collective> benchmarks: one registration per table entry, axes as in the TEAM.md
-// catalogue, algbw/busbw derived by the harness from each sample's seconds and Work.
+// nccl.<collective> benchmarks: one registration per table entry, axes as `gpucert list` shows
+// them, algbw/busbw derived by the harness from each sample's seconds and Work.
 #include "harness/benchmarks/catalog.hpp"
 #include "harness/collectives/collective.hpp"
 #include "harness/core/error.hpp"

@@ -5,6 +5,7 @@
 #include "harness/cli/commands.hpp"
 #include "harness/evaluate/evaluate.hpp"
 #include "harness/profile/profile.hpp"
+#include "harness/profile/profile_search.hpp"
 #include "reports/render.hpp"
 
 #include <fmt/core.h>
@@ -19,7 +20,8 @@ struct EvaluateArgs {
 };
 
 ExitCode evaluate_action(const EvaluateArgs& a) {
-  const profile::Profile prof = profile::load_profile(builtin_registry(), a.profile);
+  const profile::Profile prof =
+      profile::load_profile(builtin_registry(), profile::resolve_profile_path(a.profile));
   Results results;
   const nlohmann::json doc = read_json_file(a.results, "results");
   try {
@@ -49,7 +51,10 @@ void add_evaluate(CLI::App& app, Commands& cmds) {
   auto args = std::make_shared<EvaluateArgs>();
   auto* sub = app.add_subcommand("evaluate",
                                  "re-evaluate stored raw results (results.json) against a profile");
-  sub->add_option("--profile", args->profile, "SLA profile (YAML)")->required()->type_name("P");
+  sub->add_option("--profile", args->profile,
+                  "SLA profile: a file, or the name of a shipped one (gpucert profile list)")
+      ->required()
+      ->type_name("P");
   sub->add_option("results", args->results, "results.json of a run")
       ->required()
       ->type_name("RESULTS.json");

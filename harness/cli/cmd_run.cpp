@@ -9,6 +9,7 @@
 #include "harness/benchmarks/catalog.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/profile/profile.hpp"
+#include "harness/profile/profile_search.hpp"
 #include "reports/format.hpp"
 #include "reports/render.hpp"
 
@@ -29,7 +30,8 @@ struct RunArgs {
 };
 
 ExitCode run_action(const RunArgs& a) {
-  const profile::Profile prof = profile::load_profile(builtin_registry(), a.profile);
+  const std::string profile_path = profile::resolve_profile_path(a.profile);
+  const profile::Profile prof = profile::load_profile(builtin_registry(), profile_path);
   std::unique_ptr<Backend> backend = make_backend(a.node);
   ensure_out_dir(a.out);
   const std::filesystem::path dir(a.out);
@@ -41,7 +43,7 @@ ExitCode run_action(const RunArgs& a) {
   certify::RunOptions opts;
   opts.results_path = (dir / "results.json").string();
   opts.provenance = {{"command", "run"},
-                     {"profile_path", a.profile},
+                     {"profile_path", profile_path},
                      {"simulate", a.node.simulate},
                      {"faults", a.node.faults},
                      {"gpus_option", a.node.gpus}};
@@ -80,7 +82,10 @@ void add_run(CLI::App& app, Commands& cmds) {
       "run",
       "measure this node against an SLA profile and issue a certificate (exit 0 certified, 1 not "
       "certified, 5 inconclusive; simulated runs say SIMULATED everywhere)");
-  sub->add_option("--profile", args->profile, "SLA profile (YAML)")->required()->type_name("P");
+  sub->add_option("--profile", args->profile,
+                  "SLA profile: a file, or the name of a shipped one (gpucert profile list)")
+      ->required()
+      ->type_name("P");
   sub->add_option("--out", args->out, "output directory (default gpucert-out)")->type_name("DIR");
   add_node_options(sub, args->node);
   // Test hook (hidden): real-time pause after each simulated measurement, so a test can signal

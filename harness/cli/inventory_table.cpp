@@ -37,7 +37,6 @@ std::string show_throttle(const GpuInfo& g) {
   return fmt::format("{}", fmt::join(*g.throttle_reasons, ","));
 }
 
-/// Throttle reasons that say nothing is wrong (FIELD-NOTES 8).
 std::string show_nvlink(const GpuInfo& g) {
   if (!g.nvlink_links_total)
     return kNa;
@@ -46,6 +45,8 @@ std::string show_nvlink(const GpuInfo& g) {
   return fmt::format("{}/{}", show(g.nvlink_links_active), *g.nvlink_links_total);
 }
 
+/// Throttle (clock-event) reasons that say nothing is wrong: an idle GPU clocks down, and the
+/// software power cap is the driver doing its job. Every other reason deserves a warning.
 bool benign_throttle(const std::string& r) {
   return r == "idle" || r == "sw_power_cap";
 }

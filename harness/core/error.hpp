@@ -6,7 +6,7 @@
 
 namespace gpucert {
 
-/// Exit codes, one meaning each (DESIGN.md).
+/// Exit codes, one meaning each (the table in README.md).
 enum class ExitCode : int {
   certified = 0,     ///< every clause PASS or SKIPPED
   not_certified = 1, ///< a clause FAIL or ERROR

@@ -17,7 +17,7 @@ struct HealthMetricDef {
   std::string description;
 };
 
-/// Every health metric a profile may name (TEAM.md catalogue).
+/// Every health metric a profile may name (documented in profiles/README.md, Health metrics).
 const std::vector<HealthMetricDef>& health_metrics();
 /// The definition of `name`, or nullptr.
 const HealthMetricDef* find_health_metric(const std::string& name);

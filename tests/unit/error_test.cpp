@@ -1,7 +1,7 @@
-// Exit codes: one meaning each, as DESIGN.md fixes them.
-#include <gtest/gtest.h>
-
+// Exit codes: one meaning each, as the README's table fixes them.
 #include "harness/core/error.hpp"
+
+#include <gtest/gtest.h>
 
 namespace gpucert {
 TEST(ExitCodes, ValuesMatchTheContract) {

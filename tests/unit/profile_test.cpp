@@ -67,10 +67,22 @@ TEST(ShippedProfiles, EveryOneValidates) {
   EXPECT_GE(n, 4);
 }
 
+TEST(ShippedProfiles, NameIsTheFileStem) {
+  // `--profile NAME` finds NAME.yaml, and the certificate records `name`: they must agree.
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(std::string(GPUCERT_SOURCE_DIR) + "/profiles")) {
+    if (e.path().extension() != ".yaml")
+      continue;
+    ++n;
+    EXPECT_EQ(load_profile(builtin_registry(), e.path().string()).name, e.path().stem().string()) << e.path();
+  }
+  EXPECT_GE(n, 4);
+}
+
 TEST(ShippedProfiles, StandardH100HasTheContractedClauses) {
   const Profile p =
       load_profile(builtin_registry(), std::string(GPUCERT_SOURCE_DIR) + "/profiles/h100-sxm5-80gb-8x-standard.yaml");
-  EXPECT_EQ(p.name, "h100-sxm5-80gb-8x");
+  EXPECT_EQ(p.name, "h100-sxm5-80gb-8x-standard");
   EXPECT_EQ(p.tier, Tier::standard);
   EXPECT_EQ(p.match.gpu_count, 8);
   EXPECT_EQ(p.match.nvlink_links_per_gpu, 18);

@@ -1,5 +1,6 @@
-// The registry and the catalogue: names, axes and metrics as TEAM.md's table fixes them,
-// parameter resolution and its errors, byte sizes, and a backend for every benchmark.
+// The registry and the catalogue: names, axes and metrics as `gpucert list` and profiles/README.md
+// document them, parameter resolution and its errors, byte sizes, and a backend for every
+// benchmark.
 #include "harness/core/error.hpp"
 #include "harness/backends/sim/models/models.hpp"
 #include "harness/benchmarks/catalog.hpp"

@@ -50,7 +50,8 @@ Certificate sample() {
   c.outcome = Outcome::not_certified;
   c.summary =
       "1 of 5 checks failed, 1 of 5 checks could not be measured (gpu5 hbm-triad, gpu3 hbm-triad)";
-  c.profile = {"h100-sxm5-80gb-8x",
+  const std::string profile_name = "h100-sxm5-80gb-8x-standard";
+  c.profile = {profile_name,
                "HGX H100",
                "standard",
                std::string(64, 'a'),
@@ -62,7 +63,7 @@ Certificate sample() {
   c.results.finished_at = "2026-01-31T10:05:00.000Z";
   c.results.tool_version = "0.1.0";
   c.results.git_revision = "abcdef123456";
-  c.results.planned_profile_name = "h100-sxm5-80gb-8x";
+  c.results.planned_profile_name = profile_name;
   c.results.planned_profile_sha256 = std::string(64, 'a');
   c.results.sha256 = std::string(64, 'b');
   c.inventory.simulated = true;
@@ -247,15 +248,16 @@ TEST(Prometheus, LabelsAreEscapedAndSimulationNeverCertifies) {
   Certificate c = sample();
   c.outcome = Outcome::certified;
   const std::string prom = render("prom", c);
-  EXPECT_NE(prom.find("gpucert_certified{profile=\"h100-sxm5-80gb-8x\",node=\"node<017>\","
+  EXPECT_NE(prom.find("gpucert_certified{profile=\"h100-sxm5-80gb-8x-standard\",node=\"node<017>\","
                       "simulated=\"true\",outcome=\"CERTIFIED\"} 0"),
             std::string::npos)
       << prom;
   EXPECT_NE(prom.find("# TYPE gpucert_check_value gauge"), std::string::npos);
-  EXPECT_NE(prom.find("gpucert_check_verdict{profile=\"h100-sxm5-80gb-8x\",node=\"node<017>\","
-                      "simulated=\"true\",clause=\"hbm-triad\",target=\"gpu5\",metric=\"hbm.triad."
-                      "gbps\",verdict=\"FAIL\"} 1"),
-            std::string::npos);
+  EXPECT_NE(
+      prom.find("gpucert_check_verdict{profile=\"h100-sxm5-80gb-8x-standard\",node=\"node<017>\","
+                "simulated=\"true\",clause=\"hbm-triad\",target=\"gpu5\",metric=\"hbm.triad."
+                "gbps\",verdict=\"FAIL\"} 1"),
+      std::string::npos);
   c.checks[0].clause_id = "a\"b\\c\nd";
   EXPECT_NE(render("prom", c).find("clause=\"a\\\"b\\\\c\\nd\""), std::string::npos);
   c.simulated = false;

@@ -18,7 +18,7 @@ Results sample_results() {
   r.complete = true;
   r.started_at = "2025-01-01T00:00:00.000Z";
   r.finished_at = "2025-01-01T00:01:00.000Z";
-  r.profile_name = "h100-sxm5-80gb-8x";
+  r.profile_name = "h100-sxm5-80gb-8x-standard";
   r.profile_sha256 = std::string(64, 'a');
   r.method = {{"confidence", 0.95}};
   r.provenance = {{"argv", {"gpucert", "run"}}};

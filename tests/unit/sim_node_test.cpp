@@ -94,7 +94,7 @@ TEST(SimNodes, PerformanceTablesAreComplete) {
       EXPECT_GT(node.peak.at(k), 0) << k;
       EXPECT_GT(node.achievable.at(k), 0) << k;
       const bool latency = k.rfind("launch.", 0) == 0 || k == "nccl.latency_us";
-      const bool can_beat_wire = k == "nccl.busbw" && node.nvls; // NVLS (FIELD-NOTES 1)
+      const bool can_beat_wire = k == "nccl.busbw" && node.nvls; // NVLS beats the wire
       if (!latency && !can_beat_wire)
         EXPECT_LE(node.achievable.at(k), node.peak.at(k)) << k << ": achievable above peak";
     }

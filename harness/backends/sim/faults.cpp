@@ -1,4 +1,4 @@
-// Parses and validates simulator fault tokens (grammar in faults.hpp and DESIGN.md).
+// Parses and validates simulator fault tokens (grammar in faults.hpp; meanings in README.md).
 #include "harness/backends/sim/faults.hpp"
 
 #include "harness/core/error.hpp"

@@ -1,4 +1,4 @@
-// Fault injection for the simulator (DESIGN.md grammar, `--fault`, repeatable):
+// Fault injection for the simulator (`--fault`, repeatable; each token explained in README.md):
 //   gpuN:gemm=F  gpuN:hbm=F  gpuN:pcie=genGxW  gpuN-gpuM:nvlink=F  gpuN:thermal
 //   gpuN:ecc_uncorrectable=K  gpuN:sdc  gpuN:lost@S  node:noise=CV
 #pragma once

@@ -13,8 +13,8 @@
 
 namespace gpucert::coll {
 
-/// Ring all_reduce over NVSwitch reaches about 0.77 of the NVLS figure on 8 x H100 (~370 vs
-/// ~479 GB/s, DESIGN.md reference table). Used when a node file gives no "nccl.busbw_ring".
+/// Ring all_reduce over NVSwitch reaches about 0.77 of the NVLS figure on 8 x H100 (~370 vs ~479
+/// GB/s, profiles/README.md reference figures). Used when a node gives no "nccl.busbw_ring".
 inline constexpr double kRingOverNvls = 0.77;
 
 struct CollectiveModel {

@@ -31,7 +31,7 @@ double lane_gbps(int gen) {
 }
 
 /// SM copy kernels reach a little less than the copy engines on H2D/D2H (55 vs 51-52 GB/s on
-/// H100, FIELD-NOTES 9).
+/// H100, published measurements).
 constexpr double kSmEngineFactor = 0.93;
 constexpr double kTransferLatencyS = 10e-6;
 
