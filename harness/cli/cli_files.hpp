@@ -13,10 +13,8 @@ namespace gpucert::cli {
 /// error) when it is missing, too large, or not JSON. `what` names it: "results", "certificate".
 nlohmann::json read_json_file(const std::string& path, const std::string& what);
 
-/// Creates `dir` (and parents); InputError when it cannot be created.
-void ensure_out_dir(const std::string& dir);
-
-/// Writes DIR/certificate.json, DIR/junit.xml and DIR/report.md (each atomically).
+/// Writes DIR/certificate.json, DIR/junit.xml and DIR/report.md (each atomically; DIR is an
+/// OutDir the caller holds).
 void write_certificate_files(const std::string& dir, const report::Certificate& cert);
 
 } // namespace gpucert::cli

@@ -2,6 +2,7 @@
 // buyer's contract, a stricter tier) to stored raw results. Same inputs, same verdicts.
 #include "harness/cli/cli_files.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/cli/out_dir.hpp"
 #include "harness/evaluate/evaluate.hpp"
 #include "harness/profile/profile.hpp"
 #include "reports/render.hpp"
@@ -34,11 +35,13 @@ ExitCode evaluate_action(const EvaluateArgs& a) {
                prof.sha256.substr(0, 12));
   const report::Certificate cert = evaluate::evaluate(prof, results);
   report::ConsoleOptions con;
+  std::unique_ptr<OutDir> out_dir; // locked until this command ends
   if (!a.out.empty()) {
-    ensure_out_dir(a.out);
-    write_certificate_files(a.out, cert);
+    out_dir = std::make_unique<OutDir>(a.out);
+    out_dir->move_previous_aside();
+    write_certificate_files(out_dir->path(), cert);
     for (const char* f : {"certificate.json", "junit.xml", "report.md"})
-      con.evidence.push_back(a.out + "/" + f);
+      con.evidence.push_back(out_dir->path() + "/" + f);
   }
   fmt::print("{}", report::render_console(cert, con));
   return static_cast<ExitCode>(report::exit_code(cert));
@@ -54,7 +57,9 @@ void add_evaluate(CLI::App& app, Commands& cmds) {
   sub->add_option("results", args->results, "results.json of a run")
       ->required()
       ->type_name("RESULTS.json");
-  sub->add_option("--out", args->out, "write certificate.json, junit.xml, report.md here")
+  sub->add_option("--out", args->out,
+                  "write certificate.json, junit.xml, report.md here (as run --out: locked, a "
+                  "previous run's files moved into DIR/previous-<UTC>/)")
       ->type_name("DIR");
   cmds.push_back({sub, [args]() { return evaluate_action(*args); }});
 }

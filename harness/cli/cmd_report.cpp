@@ -44,7 +44,9 @@ void add_report(CLI::App& app, Commands& cmds) {
   sub->add_option("--format", args->format, "json | junit | md | html | prom")
       ->required()
       ->check(CLI::IsMember(report::format_names()));
-  sub->add_option("-o,--output", args->output, "write to FILE instead of stdout")
+  sub->add_option(
+         "-o,--output", args->output,
+         "write to FILE instead of stdout (\"-\": stdout); only a regular file is replaced")
       ->type_name("FILE");
   cmds.push_back({sub, [args]() { return report_action(*args); }});
 }

@@ -7,6 +7,7 @@
 #include "harness/certify/stop_signal.hpp"
 #include "harness/cli/cli_files.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/cli/out_dir.hpp"
 #include "harness/profile/profile.hpp"
 #include "reports/format.hpp"
 #include "reports/render.hpp"
@@ -24,14 +25,14 @@ struct RunArgs {
   std::string out = "gpucert-out";
   NodeOptions node;
   double pace_ms = 0;
-  std::vector<std::string> argv;
 };
 
 ExitCode run_action(const RunArgs& a) {
   const profile::Profile prof = profile::load_profile(a.profile);
   std::unique_ptr<Backend> backend = make_backend(a.node);
-  ensure_out_dir(a.out);
-  const std::filesystem::path dir(a.out);
+  OutDir out_dir(a.out); // locked until this command ends
+  out_dir.move_previous_aside();
+  const std::filesystem::path dir(out_dir.path());
   if (backend->simulated())
     fmt::print(stderr,
                "gpucert: simulated node '{}': results and certificate are stamped SIMULATED ({})\n",
@@ -58,7 +59,7 @@ ExitCode run_action(const RunArgs& a) {
     throw;
   }
   const std::string signal = certify::stop_signal_name();
-  write_certificate_files(a.out, out.certificate);
+  write_certificate_files(out_dir.path(), out.certificate);
   certify::remove_stop_handlers();
   if (!signal.empty())
     fmt::print(stderr, "gpucert: {} received: run stopped; partial results kept in {}\n", signal,
@@ -80,7 +81,10 @@ void add_run(CLI::App& app, Commands& cmds) {
       "measure this node against an SLA profile and issue a certificate (exit 0 certified, 1 not "
       "certified, 5 inconclusive; simulated runs say SIMULATED everywhere)");
   sub->add_option("--profile", args->profile, "SLA profile (YAML)")->required()->type_name("P");
-  sub->add_option("--out", args->out, "output directory (default gpucert-out)")->type_name("DIR");
+  sub->add_option("--out", args->out,
+                  "output directory (default gpucert-out; locked while the run lasts; a previous "
+                  "run's files there are moved into DIR/previous-<UTC>/)")
+      ->type_name("DIR");
   add_node_options(sub, args->node);
   // Test hook (hidden): real-time pause after each simulated measurement, so a test can signal
   // a run in the middle.

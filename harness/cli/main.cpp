@@ -4,9 +4,42 @@
 #include "harness/core/error.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <fmt/core.h>
+
+namespace {
+
+/// True when something printed to stdout did not arrive (a full disk, a pipe closed while SIGPIPE
+/// is ignored): says so in one line on stderr. A closed pipe with SIGPIPE at its default ends the
+/// process quietly before this, as it does for any Unix tool (`gpucert list | head -1`).
+bool stdout_lost() {
+  errno = 0;
+  const bool flush_failed = std::fflush(stdout) != 0;
+  const int err = errno;
+  if (!flush_failed && !std::ferror(stdout))
+    return false;
+  fmt::print(stderr, "gpucert: cannot write to standard output: {}\n",
+             err != 0 ? std::strerror(err) : "write error");
+  return true;
+}
+
+/// Every exit goes through here: a command whose output was lost did not succeed (exit 3), even
+/// when its verdict was 0, 1 or 5. An error exit keeps its code and its one message.
+int finish(gpucert::ExitCode code) {
+  using gpucert::ExitCode;
+  const bool verdict = code == ExitCode::certified || code == ExitCode::not_certified ||
+                       code == ExitCode::inconclusive;
+  if (!verdict) {
+    std::fflush(stdout);
+    return static_cast<int>(code);
+  }
+  return stdout_lost() ? static_cast<int>(ExitCode::environment) : static_cast<int>(code);
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
   using gpucert::ExitCode;
@@ -25,26 +58,29 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
-    return app.exit(e); // --help / --version
+    app.exit(e); // --help / --version
+    return finish(ExitCode::certified);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
-    return static_cast<int>(ExitCode::bad_input); // every usage error is "bad input"
+    return finish(ExitCode::bad_input); // every usage error is "bad input"
   }
 
   try {
     for (const auto& cmd : cmds) {
       if (cmd.app->parsed())
-        return static_cast<int>(cmd.action());
+        return finish(cmd.action());
     }
     throw gpucert::InternalError("no subcommand action ran");
   } catch (const gpucert::Error& e) {
     fmt::print(stderr, "gpucert: {}\n", e.what());
-    return static_cast<int>(e.code());
+    return finish(e.code());
   } catch (const std::exception& e) {
+    if (std::ferror(stdout)) // fmt::print throws when stdout fails mid-write: not a bug of ours
+      return finish(ExitCode::certified);
     fmt::print(stderr, "gpucert: internal error: {}\n", e.what());
-    return static_cast<int>(ExitCode::internal);
+    return finish(ExitCode::internal);
   } catch (...) {
     fmt::print(stderr, "gpucert: internal error: unknown exception\n");
-    return static_cast<int>(ExitCode::internal);
+    return finish(ExitCode::internal);
   }
 }
