@@ -34,9 +34,8 @@ std::string kind_of(mode_t mode) {
 }
 
 [[noreturn]] void refuse(const std::string& path, const std::string& kind) {
-  throw InputError(fmt::format("{}: is {}; gpucert writes its outputs only as regular files "
-                               "(remove it or choose another path)",
-                               path, kind));
+  throw InputError(fmt::format(
+      "{}: is {}; gpucert replaces only regular files: choose another path", path, kind));
 }
 
 /// Creates the temp file exclusively and without following a link, so a name planted next to

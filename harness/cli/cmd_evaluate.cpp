@@ -3,6 +3,7 @@
 #include "harness/cli/cli_files.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/out_dir.hpp"
+#include "harness/cli/std_output.hpp"
 #include "harness/evaluate/evaluate.hpp"
 #include "harness/profile/profile.hpp"
 #include "reports/render.hpp"
@@ -43,7 +44,7 @@ ExitCode evaluate_action(const EvaluateArgs& a) {
     for (const char* f : {"certificate.json", "junit.xml", "report.md"})
       con.evidence.push_back(out_dir->path() + "/" + f);
   }
-  fmt::print("{}", report::render_console(cert, con));
+  write_stdout(report::render_console(cert, con));
   return static_cast<ExitCode>(report::exit_code(cert));
 }
 

@@ -1,6 +1,7 @@
 // `gpucert list [--json]`: every registered benchmark with its scope, axes and metrics, read
 // from the registry (so the list can never drift from what `run` accepts).
 #include "harness/cli/commands.hpp"
+#include "harness/cli/std_output.hpp"
 
 #include <cstdio>
 #include <fmt/core.h>
@@ -110,7 +111,7 @@ void add_list(CLI::App& app, Commands& cmds) {
   cmds.push_back({sub, [json]() -> ExitCode {
                     const Registry& r = Registry::builtin();
                     const std::string text = *json ? list_json(r).dump(2) + "\n" : list_text(r);
-                    std::fwrite(text.data(), 1, text.size(), stdout);
+                    write_stdout(text);
                     return ExitCode::certified;
                   }});
 }

@@ -1,6 +1,7 @@
 // `gpucert profile validate P...`: checks profiles (and their extends chains); every problem is
 // reported as FILE:LINE:COL with the key. Exit 2 when any profile is invalid.
 #include "harness/cli/commands.hpp"
+#include "harness/cli/std_output.hpp"
 #include "harness/profile/profile.hpp"
 
 #include <fmt/core.h>
@@ -18,9 +19,10 @@ ExitCode validate_action(const std::vector<std::string>& paths) {
       int health = 0;
       for (const auto& c : p.clauses)
         health += c.is_health();
-      fmt::print("ok  {}: {} ({} tier, {} clauses: {} measured, {} health; sha256 {})\n", path,
-                 p.name, profile::to_string(p.tier), p.clauses.size(), p.clauses.size() - health,
-                 health, p.sha256);
+      write_stdout(
+          fmt::format("ok  {}: {} ({} tier, {} clauses: {} measured, {} health; sha256 {})\n", path,
+                      p.name, profile::to_string(p.tier), p.clauses.size(),
+                      p.clauses.size() - health, health, p.sha256));
     } catch (const InputError& e) {
       ++bad;
       fmt::print(stderr, "gpucert: {}\n", e.what());

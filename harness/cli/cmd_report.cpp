@@ -2,6 +2,7 @@
 #include "harness/certify/atomic_file.hpp"
 #include "harness/cli/cli_files.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/cli/std_output.hpp"
 #include "reports/render.hpp"
 
 #include <fmt/core.h>
@@ -25,7 +26,7 @@ ExitCode report_action(const ReportArgs& a) {
   }
   const std::string text = report::render(a.format, cert);
   if (a.output.empty() || a.output == "-")
-    fmt::print("{}", text);
+    write_stdout(text);
   else
     certify::write_file_atomic(a.output, text);
   return ExitCode::certified; // rendering succeeded; the verdict is in the report, not the exit

@@ -8,6 +8,7 @@
 #include "harness/cli/cli_files.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/out_dir.hpp"
+#include "harness/cli/std_output.hpp"
 #include "harness/profile/profile.hpp"
 #include "reports/format.hpp"
 #include "reports/render.hpp"
@@ -68,7 +69,7 @@ ExitCode run_action(const RunArgs& a) {
   report::ConsoleOptions con;
   for (const char* f : {"results.json", "certificate.json", "junit.xml", "report.md"})
     con.evidence.push_back((dir / f).string());
-  fmt::print("{}", report::render_console(out.certificate, con));
+  write_stdout(report::render_console(out.certificate, con));
   return static_cast<ExitCode>(report::exit_code(out.certificate));
 }
 

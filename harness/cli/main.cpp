@@ -1,33 +1,20 @@
 // gpucert: certifies GPU capacity. The one place where typed errors become exit codes.
 #include "gpucert/version.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/cli/std_output.hpp"
 #include "harness/core/error.hpp"
 
 #include <CLI/CLI.hpp>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <exception>
 #include <fmt/core.h>
 
 namespace {
 
-/// True when something printed to stdout did not arrive (a full disk, a pipe closed while SIGPIPE
-/// is ignored): says so in one line on stderr. A closed pipe with SIGPIPE at its default ends the
-/// process quietly before this, as it does for any Unix tool (`gpucert list | head -1`).
-bool stdout_lost() {
-  errno = 0;
-  const bool flush_failed = std::fflush(stdout) != 0;
-  const int err = errno;
-  if (!flush_failed && !std::ferror(stdout))
-    return false;
-  fmt::print(stderr, "gpucert: cannot write to standard output: {}\n",
-             err != 0 ? std::strerror(err) : "write error");
-  return true;
-}
-
-/// Every exit goes through here: a command whose output was lost did not succeed (exit 3), even
-/// when its verdict was 0, 1 or 5. An error exit keeps its code and its one message.
+/// Every exit goes through here. A command whose output did not arrive did not succeed: exit 3
+/// with one line on stderr, even when its verdict was 0, 1 or 5. An error exit keeps its code and
+/// its one message. (A closed pipe with SIGPIPE at its default ends the process quietly before
+/// this, as it does any Unix tool: `gpucert list | head -1`.)
 int finish(gpucert::ExitCode code) {
   using gpucert::ExitCode;
   const bool verdict = code == ExitCode::certified || code == ExitCode::not_certified ||
@@ -36,7 +23,13 @@ int finish(gpucert::ExitCode code) {
     std::fflush(stdout);
     return static_cast<int>(code);
   }
-  return stdout_lost() ? static_cast<int>(ExitCode::environment) : static_cast<int>(code);
+  try {
+    gpucert::cli::flush_stdout();
+  } catch (const gpucert::Error& e) {
+    fmt::print(stderr, "gpucert: {}\n", e.what());
+    return static_cast<int>(e.code());
+  }
+  return static_cast<int>(code);
 }
 
 } // namespace
@@ -75,7 +68,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "gpucert: {}\n", e.what());
     return finish(e.code());
   } catch (const std::exception& e) {
-    if (std::ferror(stdout)) // fmt::print throws when stdout fails mid-write: not a bug of ours
+    if (std::ferror(stdout)) // a failed write to stdout, not a bug of ours: say so, exit 3
       return finish(ExitCode::certified);
     fmt::print(stderr, "gpucert: internal error: {}\n", e.what());
     return finish(ExitCode::internal);

@@ -22,7 +22,7 @@ expect() {
   grep -Eq -- "$pattern" "$work/err" || { cat "$work/err"; fail "stderr lacks /$pattern/: $*"; }
   echo "ok (exit $rc): ${*:2}"
 }
-run_into() { "$bin" run --profile "$profile" --simulate "$node" --out "$@"; }
+run_into=("$bin" run --profile "$profile" --simulate "$node" --out)
 
 # A certificate to render.
 "$bin" run --profile "$profile" --simulate "$node" --out "$work/cert" >/dev/null 2>&1
@@ -32,13 +32,13 @@ cert="$work/cert/certificate.json"
 # --out is a symbolic link (with and without a trailing slash): refused, nothing written there.
 mkdir "$work/real"
 ln -s "$work/real" "$work/link"
-expect 2 "link: is a symbolic link" run_into "$work/link"
-expect 2 "link: is a symbolic link" run_into "$work/link/"
+expect 2 "link: is a symbolic link" "${run_into[@]}" "$work/link"
+expect 2 "link: is a symbolic link" "${run_into[@]}" "$work/link/"
 [[ -z "$(ls -A "$work/real")" ]] || fail "files written through the --out link"
 
 # --out is a regular file.
 echo keep >"$work/plain"
-expect 2 "plain: is a regular file, not a directory" run_into "$work/plain"
+expect 2 "plain: is a regular file, not a directory" "${run_into[@]}" "$work/plain"
 expect 2 "plain: is a regular file, not a directory" \
   "$bin" evaluate --profile "$profile" "$work/cert/results.json" --out "$work/plain"
 
@@ -48,7 +48,7 @@ for name in results.json results.json.tmp certificate.json; do
   mkdir "$d"
   echo "outside, must stay" >"$work/outside-$name"
   ln -s "$work/outside-$name" "$d/$name"
-  expect 2 "$name: is a symbolic link" run_into "$d"
+  expect 2 "$name: is a symbolic link" "${run_into[@]}" "$d"
   [[ "$(cat "$work/outside-$name")" == "outside, must stay" ]] || fail "$name link followed"
   [[ -L "$d/$name" ]] || fail "$name link replaced"
 done
@@ -65,7 +65,7 @@ mkdir "$work/adir"
 expect 2 "adir: is a directory" "$bin" report "$cert" --format md -o "$work/adir"
 expect 2 "its directory does not exist" "$bin" report "$cert" --format md -o "$work/none/r.md"
 "$bin" report "$cert" --format md -o - >"$work/stdout.md" || fail "report -o - failed"
-grep -q "Certificate" "$work/stdout.md" || fail "report -o - wrote nothing useful to stdout"
+grep -q "CERTIFIED" "$work/stdout.md" || fail "report -o - wrote nothing useful to stdout"
 # A regular file is replaced, as before.
 echo old >"$work/r.md"
 "$bin" report "$cert" --format md -o "$work/r.md" || fail "report -o over a regular file failed"
