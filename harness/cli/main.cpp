@@ -8,14 +8,17 @@
 #include <cstdio>
 #include <exception>
 #include <fmt/core.h>
+#include <sstream>
+#include <string_view>
 
 namespace {
 
-/// Every exit goes through here. A command whose output did not arrive did not succeed: exit 3
-/// with one line on stderr, even when its verdict was 0, 1 or 5. An error exit keeps its code and
-/// its one message. (A closed pipe with SIGPIPE at its default ends the process quietly before
-/// this, as it does any Unix tool: `gpucert list | head -1`.)
-int finish(gpucert::ExitCode code) {
+/// Every exit goes through here, after writing `out` (help, version) to stdout. A command whose
+/// output did not arrive did not succeed: exit 3 with one line on stderr, even when its verdict
+/// was 0, 1 or 5. An error exit keeps its code and its one message. (A closed pipe with SIGPIPE at
+/// its default ends the process quietly before this, as it does any Unix tool: `gpucert list | head
+/// -1`.)
+int finish(gpucert::ExitCode code, std::string_view out = {}) {
   using gpucert::ExitCode;
   const bool verdict = code == ExitCode::certified || code == ExitCode::not_certified ||
                        code == ExitCode::inconclusive;
@@ -24,6 +27,7 @@ int finish(gpucert::ExitCode code) {
     return static_cast<int>(code);
   }
   try {
+    gpucert::cli::write_stdout(out);
     gpucert::cli::flush_stdout();
   } catch (const gpucert::Error& e) {
     fmt::print(stderr, "gpucert: {}\n", e.what());
@@ -51,8 +55,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
-    app.exit(e); // --help / --version
-    return finish(ExitCode::certified);
+    std::ostringstream text; // through the checked writer: a lost --help is exit 3 too
+    app.exit(e, text);       // --help / --version
+    return finish(ExitCode::certified, text.str());
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return finish(ExitCode::bad_input); // every usage error is "bad input"

@@ -13,13 +13,13 @@ work="$(mktemp -d)"
 bg=""
 trap '[[ -n "$bg" ]] && kill -KILL "$bg" 2>/dev/null; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-run_into() { "$bin" run --profile "$profile" --simulate "$node" --out "$@"; }
+run_into=("$bin" run --profile "$profile" --simulate "$node" --out)
 verdict_rc() { [[ "$1" == 0 || "$1" == 1 || "$1" == 5 ]]; }
 d="$work/out"
 
 # A run in the background (--pace-ms, a test hook, holds each simulated measurement 200 ms), and
 # its lock taken and described.
-run_into "$d" --pace-ms 200 >"$work/a.out" 2>"$work/a.err" &
+"${run_into[@]}" "$d" --pace-ms 200 >"$work/a.out" 2>"$work/a.err" &
 bg=$!
 for _ in $(seq 1 100); do
   grep -qs "^pid $bg\$" "$d/.gpucert.lock" && break
@@ -35,7 +35,7 @@ done
 for cmd in run evaluate; do
   rc=0
   if [[ "$cmd" == run ]]; then
-    run_into "$d" >/dev/null 2>"$work/b.err" || rc=$?
+    "${run_into[@]}" "$d" >/dev/null 2>"$work/b.err" || rc=$?
   else
     "$bin" evaluate --profile "$profile" "$d/results.json" --out "$d" >/dev/null \
       2>"$work/b.err" || rc=$?
@@ -48,20 +48,19 @@ done
 ls -d "$d"/previous-* >/dev/null 2>&1 && fail "a refused command moved files"
 
 # Killed outright (no cleanup): its lock file stays but no longer blocks.
-kill -KILL "$bg"
-wait "$bg" 2>/dev/null
+{ kill -KILL "$bg" && wait "$bg"; } 2>/dev/null # the shell's "Killed" notice is expected
 bg=""
 [[ -f "$d/.gpucert.lock" ]] || fail "lock file gone"
 
 # The next run moves the killed run's files aside, then writes its own.
 rc=0
-run_into "$d" >/dev/null 2>"$work/c.err" || rc=$?
+"${run_into[@]}" "$d" >/dev/null 2>"$work/c.err" || rc=$?
 verdict_rc "$rc" || { cat "$work/c.err"; fail "run after a killed run: exit $rc"; }
 grep -q "held a previous run's files: moved to $d/previous-" "$work/c.err" ||
   { cat "$work/c.err"; fail "no note about the files moved aside"; }
 # And a rerun, then an evaluate into the same directory.
 rc=0
-run_into "$d/" >/dev/null 2>"$work/e.err" || rc=$?
+"${run_into[@]}" "$d/" >/dev/null 2>"$work/e.err" || rc=$?
 verdict_rc "$rc" || { cat "$work/e.err"; fail "rerun: exit $rc"; }
 rc=0
 "$bin" evaluate --profile "$profile" "$d/results.json" --out "$d" >/dev/null 2>"$work/f.err" || rc=$?
@@ -99,7 +98,7 @@ PY
 mkdir "$work/l"
 ln -s "$work/elsewhere" "$work/l/.gpucert.lock"
 rc=0
-run_into "$work/l" >/dev/null 2>"$work/g.err" || rc=$?
+"${run_into[@]}" "$work/l" >/dev/null 2>"$work/g.err" || rc=$?
 [[ "$rc" == 2 ]] && grep -q "gpucert.lock: is a symbolic link" "$work/g.err" ||
   { cat "$work/g.err"; fail "planted lock link: exit $rc"; }
 [[ ! -e "$work/elsewhere" ]] || fail "lock link followed"

@@ -34,7 +34,7 @@ full "$bin" report "$work/cert/certificate.json" --format md
 full "$bin" report "$work/cert/certificate.json" --format json -o -
 full "$bin" inventory --simulate "$node"
 full "$bin" inventory --simulate "$node" --json
-full "$bin" profile check "$profile"
+full "$bin" profile validate "$profile"
 rc=0
 "$bin" evaluate --profile "$profile" "$work/cert/results.json" >/dev/full 2>"$work/err" || rc=$?
 [[ "$rc" == 3 ]] || { cat "$work/err"; fail "evaluate >/dev/full: exit $rc, expected 3"; }
