@@ -6,6 +6,7 @@
 #include "harness/backends/sim/sim_backend.hpp"
 #include "harness/backends/make_backend.hpp"
 #include "harness/benchmarks/catalog.hpp"
+#include "harness/certify/atomic_file.hpp"
 #include "harness/collectives/collective.hpp"
 #include "harness/collectives/nccl_env.hpp"
 #include "harness/collectives/sweep.hpp"
@@ -22,7 +23,6 @@
 #include <filesystem>
 #include <fmt/core.h>
 #include <fmt/format.h>
-#include <fstream>
 #include <functional>
 #include <thread>
 #include <unistd.h>
@@ -751,16 +751,7 @@ private:
     const std::filesystem::path out(o_.out);
     if (out.has_parent_path())
       std::filesystem::create_directories(out.parent_path());
-    const std::string tmp = o_.out + ".tmp";
-    {
-      std::ofstream f(tmp);
-      if (!f)
-        throw EnvironmentError("cannot write " + tmp);
-      f << to_json(r).dump(2) << "\n";
-      if (!f)
-        throw EnvironmentError("cannot write " + tmp);
-    }
-    std::filesystem::rename(tmp, o_.out);
+    certify::write_file_atomic(o_.out, to_json(r).dump(2) + "\n"); // refuses links, FIFOs
   }
 
   /// nccl-tests-like table on stdout (the run's rendering; logs go to stderr).

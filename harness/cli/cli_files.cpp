@@ -38,14 +38,6 @@ nlohmann::json read_json_file(const std::string& path, const std::string& what) 
   }
 }
 
-void ensure_out_dir(const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec || !std::filesystem::is_directory(dir))
-    throw InputError(fmt::format("--out {}: cannot create the directory: {}", dir,
-                                 ec ? ec.message() : "not a directory"));
-}
-
 std::vector<std::string> write_certificate_files(const std::string& dir,
                                                  const report::Certificate& cert) {
   std::vector<std::string> written;

@@ -14,11 +14,9 @@ namespace gpucert::cli {
 /// error) when it is missing, too large, or not JSON. `what` names it: "results", "certificate".
 nlohmann::json read_json_file(const std::string& path, const std::string& what);
 
-/// Creates `dir` (and parents); InputError when it cannot be created.
-void ensure_out_dir(const std::string& dir);
-
 /// Writes every report format that has an output file name (certificate.json, junit.xml,
-/// report.md, ...) into DIR, each atomically; returns the paths written.
+/// report.md, ...) into DIR, each atomically; returns the paths written. DIR is an OutDir the
+/// caller holds.
 std::vector<std::string> write_certificate_files(const std::string& dir,
                                                  const report::Certificate& cert);
 

@@ -3,6 +3,8 @@
 #include "harness/cli/cli_files.hpp"
 #include "harness/benchmarks/catalog.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/cli/out_dir.hpp"
+#include "harness/cli/std_output.hpp"
 #include "harness/evaluate/evaluate.hpp"
 #include "harness/profile/profile.hpp"
 #include "harness/profile/profile_search.hpp"
@@ -37,11 +39,13 @@ ExitCode evaluate_action(const EvaluateArgs& a) {
                prof.sha256.substr(0, 12));
   const report::Certificate cert = evaluate::evaluate(prof, results);
   report::ConsoleOptions con;
+  std::unique_ptr<OutDir> out_dir; // locked until this command ends
   if (!a.out.empty()) {
-    ensure_out_dir(a.out);
-    con.evidence = write_certificate_files(a.out, cert);
+    out_dir = std::make_unique<OutDir>(a.out);
+    out_dir->move_previous_aside();
+    con.evidence = write_certificate_files(out_dir->path(), cert);
   }
-  fmt::print("{}", report::render_console(cert, con));
+  write_stdout(report::render_console(cert, con));
   return static_cast<ExitCode>(report::exit_code(cert));
 }
 
@@ -58,7 +62,10 @@ void add_evaluate(CLI::App& app, Commands& cmds) {
   sub->add_option("results", args->results, "results.json of a run")
       ->required()
       ->type_name("RESULTS.json");
-  sub->add_option("--out", args->out, "write the certificate and its reports (certificate.json, junit.xml, report.md) here")
+  sub->add_option("--out", args->out,
+                  "write the certificate and its reports (certificate.json, junit.xml, report.md) "
+                  "here (as run --out: locked, a previous run's files moved into "
+                  "DIR/previous-<UTC>/)")
       ->type_name("DIR");
   cmds.push_back({sub, [args]() { return evaluate_action(*args); }});
 }

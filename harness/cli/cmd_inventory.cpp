@@ -2,6 +2,7 @@
 // state included. A table by default; --json gives the gpucert/inventory/v1 document.
 #include "harness/cli/commands.hpp"
 #include "harness/cli/inventory_table.hpp"
+#include "harness/cli/std_output.hpp"
 
 #include <cstdio>
 #include <fmt/core.h>
@@ -25,10 +26,10 @@ void add_inventory(CLI::App& app, Commands& cmds) {
   cmds.push_back({sub, [opts]() -> ExitCode {
                     const Inventory inv = make_backend(opts->node)->inventory();
                     if (opts->json)
-                      fmt::print("{}\n", to_json(inv).dump(2));
+                      write_stdout(to_json(inv).dump(2) + "\n");
                     else
-                      fmt::print("{}", render_inventory_table(inv));
-                    std::fflush(stdout);
+                      write_stdout(render_inventory_table(inv));
+                    flush_stdout();
                     return ExitCode::certified; // 0: the inventory was read
                   }});
 }

@@ -3,6 +3,7 @@
 #include "harness/backends/sim/models/models.hpp"
 #include "harness/benchmarks/catalog.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/cli/std_output.hpp"
 
 #include <cstdio>
 #include <fmt/core.h>
@@ -113,7 +114,7 @@ void add_list(CLI::App& app, Commands& cmds) {
   cmds.push_back({sub, [json]() -> ExitCode {
                     const Registry& r = builtin_registry();
                     const std::string text = *json ? list_json(r).dump(2) + "\n" : list_text(r);
-                    std::fwrite(text.data(), 1, text.size(), stdout);
+                    write_stdout(text);
                     return ExitCode::certified;
                   }});
 }

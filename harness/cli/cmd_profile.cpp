@@ -4,6 +4,7 @@
 // `gpucert profile show NAME|PATH`: one profile with its extends chain applied, as YAML.
 #include "harness/benchmarks/catalog.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/cli/std_output.hpp"
 #include "harness/profile/profile.hpp"
 #include "harness/profile/profile_search.hpp"
 #include "harness/profile/profile_yaml.hpp"
@@ -25,9 +26,10 @@ ExitCode validate_action(const std::vector<std::string>& args) {
       int health = 0;
       for (const auto& c : p.clauses)
         health += c.is_health();
-      fmt::print("ok  {}: {} ({} tier, {} clauses: {} measured, {} health; sha256 {})\n", path,
-                 p.name, profile::to_string(p.tier), p.clauses.size(), p.clauses.size() - health,
-                 health, p.sha256);
+      write_stdout(
+          fmt::format("ok  {}: {} ({} tier, {} clauses: {} measured, {} health; sha256 {})\n", path,
+                      p.name, profile::to_string(p.tier), p.clauses.size(),
+                      p.clauses.size() - health, health, p.sha256));
     } catch (const InputError& e) {
       ++bad;
       fmt::print(stderr, "gpucert: {}\n", e.what());

@@ -2,6 +2,7 @@
 #include "harness/certify/atomic_file.hpp"
 #include "harness/cli/cli_files.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/cli/std_output.hpp"
 #include "reports/render.hpp"
 
 #include <fmt/core.h>
@@ -25,7 +26,7 @@ ExitCode report_action(const ReportArgs& a) {
   }
   const std::string text = report::render(a.format, cert);
   if (a.output.empty() || a.output == "-")
-    fmt::print("{}", text);
+    write_stdout(text);
   else
     certify::write_file_atomic(a.output, text);
   return ExitCode::certified; // rendering succeeded; the verdict is in the report, not the exit
@@ -50,7 +51,9 @@ void add_report(CLI::App& app, Commands& cmds) {
   sub->add_option("--format", args->format, "one of:" + formats_help)
       ->required()
       ->check(CLI::IsMember(names));
-  sub->add_option("-o,--output", args->output, "write to FILE instead of stdout")
+  sub->add_option(
+         "-o,--output", args->output,
+         "write to FILE instead of stdout (\"-\": stdout); only a regular file is replaced")
       ->type_name("FILE");
   cmds.push_back({sub, [args]() { return report_action(*args); }});
 }

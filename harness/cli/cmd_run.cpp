@@ -8,6 +8,8 @@
 #include "harness/cli/cli_files.hpp"
 #include "harness/benchmarks/catalog.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/cli/out_dir.hpp"
+#include "harness/cli/std_output.hpp"
 #include "harness/profile/profile.hpp"
 #include "harness/profile/profile_search.hpp"
 #include "reports/format.hpp"
@@ -26,15 +28,15 @@ struct RunArgs {
   std::string out = "gpucert-out";
   NodeOptions node;
   double pace_ms = 0;
-  std::vector<std::string> argv;
 };
 
 ExitCode run_action(const RunArgs& a) {
   const std::string profile_path = profile::resolve_profile_path(a.profile);
   const profile::Profile prof = profile::load_profile(builtin_registry(), profile_path);
   std::unique_ptr<Backend> backend = make_backend(a.node);
-  ensure_out_dir(a.out);
-  const std::filesystem::path dir(a.out);
+  OutDir out_dir(a.out); // locked until this command ends
+  out_dir.move_previous_aside();
+  const std::filesystem::path dir(out_dir.path());
   if (backend->simulated())
     fmt::print(stderr,
                "gpucert: simulated node '{}': results and certificate are stamped SIMULATED ({})\n",
@@ -61,7 +63,7 @@ ExitCode run_action(const RunArgs& a) {
     throw;
   }
   const std::string signal = certify::stop_signal_name();
-  const std::vector<std::string> written = write_certificate_files(a.out, out.certificate);
+  const std::vector<std::string> written = write_certificate_files(out_dir.path(), out.certificate);
   certify::remove_stop_handlers();
   if (!signal.empty())
     fmt::print(stderr, "gpucert: {} received: run stopped; partial results kept in {}\n", signal,
@@ -70,7 +72,7 @@ ExitCode run_action(const RunArgs& a) {
   report::ConsoleOptions con;
   con.evidence.push_back((dir / "results.json").string());
   con.evidence.insert(con.evidence.end(), written.begin(), written.end());
-  fmt::print("{}", report::render_console(out.certificate, con));
+  write_stdout(report::render_console(out.certificate, con));
   return static_cast<ExitCode>(report::exit_code(out.certificate));
 }
 
@@ -86,7 +88,10 @@ void add_run(CLI::App& app, Commands& cmds) {
                   "SLA profile: a file, or the name of a shipped one (gpucert profile list)")
       ->required()
       ->type_name("P");
-  sub->add_option("--out", args->out, "output directory (default gpucert-out)")->type_name("DIR");
+  sub->add_option("--out", args->out,
+                  "output directory (default gpucert-out; locked while the run lasts; a previous "
+                  "run's files there are moved into DIR/previous-<UTC>/)")
+      ->type_name("DIR");
   add_node_options(sub, args->node);
   // Test hook (hidden): real-time pause after each simulated measurement, so a test can signal
   // a run in the middle.

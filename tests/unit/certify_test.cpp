@@ -14,6 +14,7 @@
 #include <fstream>
 #include <gtest/gtest.h>
 #include <sstream>
+#include <unistd.h>
 
 namespace gpucert::certify {
 namespace {
@@ -136,7 +137,39 @@ TEST(AtomicFile, ReplacesWholeAndLeavesNoTemporary) {
   EXPECT_EQ(text, "second, longer");
   EXPECT_FALSE(fs::exists(p.string() + ".tmp"));
   fs::remove(p);
-  EXPECT_THROW(write_file_atomic("/nonexistent-dir/x.json", "x"), EnvironmentError);
+  EXPECT_THROW(write_file_atomic("/nonexistent-dir/x.json", "x"), InputError);
+}
+
+TEST(AtomicFile, ReplacesOnlyRegularFiles) {
+  const fs::path dir = fs::temp_directory_path() / ("gpucert-atomic-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path outside = dir / "outside.txt", link = dir / "link.json";
+  std::ofstream(outside) << "keep";
+  fs::create_symlink(outside, link);
+  try {
+    write_file_atomic(link.string(), "x");
+    ADD_FAILURE() << "a symbolic link was replaced";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(link.string() + ": is a symbolic link"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_TRUE(fs::is_symlink(link));
+  EXPECT_THROW(write_file_atomic("/dev/null", "x"), InputError);
+  EXPECT_THROW(write_file_atomic(dir.string(), "x"), InputError);
+  // A link planted at the temporary name is refused too, never followed.
+  const fs::path target = dir / "r.json";
+  fs::create_symlink(outside, target.string() + ".tmp");
+  EXPECT_THROW(write_file_atomic(target.string(), "x"), InputError);
+  std::ifstream in(outside);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "keep");
+  // A regular file left at the temporary name by a killed write is replaced.
+  fs::remove(target.string() + ".tmp");
+  std::ofstream(target.string() + ".tmp") << "half";
+  write_file_atomic(target.string(), "whole");
+  std::ifstream t(target);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(t), {}), "whole");
+  fs::remove_all(dir);
 }
 
 TEST(RelevantEnvironment, RecordsNcclSettings) {
