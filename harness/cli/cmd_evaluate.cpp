@@ -2,6 +2,7 @@
 // buyer's contract, a stricter tier) to stored raw results. Same inputs, same verdicts.
 #include "harness/cli/cli_files.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/core/json_input.hpp"
 #include "harness/evaluate/evaluate.hpp"
 #include "harness/profile/profile.hpp"
 #include "reports/render.hpp"
@@ -15,12 +16,13 @@ namespace {
 
 struct EvaluateArgs {
   std::string profile, results, out;
+  std::vector<std::string> extends_from;
 };
 
 ExitCode evaluate_action(const EvaluateArgs& a) {
-  const profile::Profile prof = profile::load_profile(a.profile);
+  const profile::Profile prof = profile::load_profile(a.profile, a.extends_from);
   Results results;
-  const nlohmann::json doc = read_json_file(a.results, "results");
+  const nlohmann::json doc = read_json_input(a.results, kResultsInput);
   try {
     results = results_from_json(doc);
   } catch (const InputError& e) {
@@ -51,6 +53,11 @@ void add_evaluate(CLI::App& app, Commands& cmds) {
   auto* sub = app.add_subcommand("evaluate",
                                  "re-evaluate stored raw results (results.json) against a profile");
   sub->add_option("--profile", args->profile, "SLA profile (YAML)")->required()->type_name("P");
+  sub->add_option("--extends-from", args->extends_from,
+                  "let extends reach files under DIR too (repeatable; by default only the "
+                  "profile's own folder)")
+      ->type_name("DIR")
+      ->allow_extra_args(false);
   sub->add_option("results", args->results, "results.json of a run")
       ->required()
       ->type_name("RESULTS.json");

@@ -10,11 +10,12 @@ namespace gpucert::cli {
 
 namespace {
 
-ExitCode validate_action(const std::vector<std::string>& paths) {
+ExitCode validate_action(const std::vector<std::string>& paths,
+                         const std::vector<std::string>& extends_from) {
   int bad = 0;
   for (const auto& path : paths) {
     try {
-      const profile::Profile p = profile::load_profile(path);
+      const profile::Profile p = profile::load_profile(path, extends_from);
       int health = 0;
       for (const auto& c : p.clauses)
         health += c.is_health();
@@ -37,12 +38,20 @@ ExitCode validate_action(const std::vector<std::string>& paths) {
 
 void add_profile(CLI::App& app, Commands& cmds) {
   auto paths = std::make_shared<std::vector<std::string>>();
+  auto extends_from = std::make_shared<std::vector<std::string>>();
   auto* sub = app.add_subcommand("profile", "work with SLA profiles");
   sub->require_subcommand(1);
   auto* validate =
       sub->add_subcommand("validate", "check profiles: schema, metrics, parameters, values");
   validate->add_option("profiles", *paths, "profile files")->required()->type_name("P");
-  cmds.push_back({validate, [paths]() { return validate_action(*paths); }});
+  validate
+      ->add_option("--extends-from", *extends_from,
+                   "let extends reach files under DIR too (repeatable; by default only the "
+                   "profile's own folder)")
+      ->type_name("DIR")
+      ->allow_extra_args(false);
+  cmds.push_back(
+      {validate, [paths, extends_from]() { return validate_action(*paths, *extends_from); }});
 }
 
 } // namespace gpucert::cli

@@ -21,6 +21,7 @@ namespace {
 
 struct RunArgs {
   std::string profile;
+  std::vector<std::string> extends_from;
   std::string out = "gpucert-out";
   NodeOptions node;
   double pace_ms = 0;
@@ -28,7 +29,7 @@ struct RunArgs {
 };
 
 ExitCode run_action(const RunArgs& a) {
-  const profile::Profile prof = profile::load_profile(a.profile);
+  const profile::Profile prof = profile::load_profile(a.profile, a.extends_from);
   std::unique_ptr<Backend> backend = make_backend(a.node);
   ensure_out_dir(a.out);
   const std::filesystem::path dir(a.out);
@@ -80,6 +81,11 @@ void add_run(CLI::App& app, Commands& cmds) {
       "measure this node against an SLA profile and issue a certificate (exit 0 certified, 1 not "
       "certified, 5 inconclusive; simulated runs say SIMULATED everywhere)");
   sub->add_option("--profile", args->profile, "SLA profile (YAML)")->required()->type_name("P");
+  sub->add_option("--extends-from", args->extends_from,
+                  "let extends reach files under DIR too (repeatable; by default only the "
+                  "profile's own folder)")
+      ->type_name("DIR")
+      ->allow_extra_args(false);
   sub->add_option("--out", args->out, "output directory (default gpucert-out)")->type_name("DIR");
   add_node_options(sub, args->node);
   // Test hook (hidden): real-time pause after each simulated measurement, so a test can signal
