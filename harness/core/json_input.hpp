@@ -16,7 +16,8 @@ inline constexpr int kMaxJsonDepth = 64;               ///< gpucert's own files 
 inline constexpr std::size_t kMaxJsonNumberChars = 32; ///< a double needs at most 24
 
 /// Parses `text` (named `file` in errors). InputError "FILE:LINE:COL: ..." for syntax, depth and
-/// number length, "FILE: field 'a.b': ..." for a duplicate key or a number out of double range.
+/// number length, "FILE: field 'a.b': ..." for a duplicate key, "FILE: ..." for a number out of
+/// double range.
 /// Messages never quote the text.
 nlohmann::json parse_json_text(std::string_view text, const std::string& file);
 
