@@ -104,12 +104,12 @@ std::string read_input_file(const std::string& path, const InputKind& kind) {
     throw InputError(
         fmt::format("{}: cannot read the {} file: {}", path, kind.what, std::strerror(errno)));
   if (!S_ISREG(st.st_mode))
-    throw InputError(fmt::format("{}: not a regular file (a {} must be a plain file, not a {})",
-                                 path, kind.what,
-                                 S_ISDIR(st.st_mode)    ? "directory"
-                                 : S_ISFIFO(st.st_mode) ? "FIFO"
-                                 : S_ISSOCK(st.st_mode) ? "socket"
-                                                        : "device"));
+    throw InputError(fmt::format(
+        "{}: not a regular file (the {} file must be a plain file, not a {})", path, kind.what,
+        S_ISDIR(st.st_mode)    ? "directory"
+        : S_ISFIFO(st.st_mode) ? "FIFO"
+        : S_ISSOCK(st.st_mode) ? "socket"
+                               : "device"));
   if (static_cast<std::uintmax_t>(st.st_size) > kind.max_bytes)
     throw InputError(fmt::format("{}: file is {} bytes; a {} file may be at most {} bytes", path,
                                  st.st_size, kind.what, kind.max_bytes));
