@@ -2,6 +2,7 @@
 #include "apps/mpi/rank_channel.hpp"
 
 #include "harness/core/error.hpp"
+#include "harness/core/json_input.hpp"
 
 #include <chrono>
 #include <thread>
@@ -87,7 +88,9 @@ RankChannel::Gathered RankChannel::gather(const nlohmann::json& mine, double tim
       std::string text(static_cast<size_t>(count), '\0');
       check(MPI_Recv(text.data(), count, MPI_CHAR, *it, tag, comm_, MPI_STATUS_IGNORE), "MPI_Recv");
       try {
-        g.payloads[static_cast<size_t>(*it)] = nlohmann::json::parse(text);
+        // The guarded parser: a rank's report is bounded in depth and number length too.
+        g.payloads[static_cast<size_t>(*it)] =
+            parse_json_text(text, "report of rank " + std::to_string(*it));
       } catch (const std::exception& e) {
         throw InternalError("rank " + std::to_string(*it) +
                             " sent a malformed report: " + e.what());

@@ -3,6 +3,7 @@
 #include "harness/backends/sim/sim_backend.hpp"
 #include "harness/backends/make_backend.hpp"
 #include "harness/core/error.hpp"
+#include "harness/core/input_file.hpp"
 #include "harness/backends/sim/faults.hpp"
 #include "harness/backends/sim/sim_node.hpp"
 
@@ -29,13 +30,13 @@ sim::SimNode load_node(const std::string& name_or_path) {
                        name_or_path.ends_with(".yaml") || name_or_path.ends_with(".yml");
   if (!is_file)
     return sim::load_builtin_node(name_or_path);
-  std::ifstream in(name_or_path);
-  if (!in)
-    throw InputError(fmt::format("--simulate {}: cannot read the node file (built-in nodes: {})",
-                                 name_or_path, node_names()));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return sim::parse_node(text.str(), name_or_path);
+  std::string text;
+  try {
+    text = read_input_file(name_or_path, kNodeInput);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("--simulate {} (built-in nodes: {})", e.what(), node_names()));
+  }
+  return sim::parse_node(text, name_or_path);
 }
 
 int parse_index(const std::string& text, std::string_view part) {

@@ -5,6 +5,7 @@
 #include "harness/cli/commands.hpp"
 #include "harness/cli/out_dir.hpp"
 #include "harness/cli/std_output.hpp"
+#include "harness/core/json_input.hpp"
 #include "harness/evaluate/evaluate.hpp"
 #include "harness/profile/profile.hpp"
 #include "harness/profile/profile_search.hpp"
@@ -19,13 +20,14 @@ namespace {
 
 struct EvaluateArgs {
   std::string profile, results, out;
+  std::vector<std::string> extends_from;
 };
 
 ExitCode evaluate_action(const EvaluateArgs& a) {
-  const profile::Profile prof =
-      profile::load_profile(builtin_registry(), profile::resolve_profile_path(a.profile));
+  const profile::Profile prof = profile::load_profile(
+      builtin_registry(), profile::resolve_profile_path(a.profile), a.extends_from);
   Results results;
-  const nlohmann::json doc = read_json_file(a.results, "results");
+  const nlohmann::json doc = read_json_input(a.results, kResultsInput);
   try {
     results = results_from_json(doc);
   } catch (const InputError& e) {
@@ -59,6 +61,11 @@ void add_evaluate(CLI::App& app, Commands& cmds) {
                   "SLA profile: a file, or the name of a shipped one (gpucert profile list)")
       ->required()
       ->type_name("P");
+  sub->add_option("--extends-from", args->extends_from,
+                  "let extends reach files under DIR too (repeatable; by default only the "
+                  "profile's own folder)")
+      ->type_name("DIR")
+      ->allow_extra_args(false);
   sub->add_option("results", args->results, "results.json of a run")
       ->required()
       ->type_name("RESULTS.json");

@@ -17,12 +17,13 @@ namespace gpucert::cli {
 
 namespace {
 
-ExitCode validate_action(const std::vector<std::string>& args) {
+ExitCode validate_action(const std::vector<std::string>& args,
+                         const std::vector<std::string>& extends_from) {
   int bad = 0;
   for (const auto& arg : args) {
     try {
       const std::string path = profile::resolve_profile_path(arg);
-      const profile::Profile p = profile::load_profile(builtin_registry(), path);
+      const profile::Profile p = profile::load_profile(builtin_registry(), path, extends_from);
       int health = 0;
       for (const auto& c : p.clauses)
         health += c.is_health();
@@ -113,6 +114,7 @@ ExitCode show_action(const std::string& arg) {
 } // namespace
 
 void add_profile(CLI::App& app, Commands& cmds) {
+  auto extends_from = std::make_shared<std::vector<std::string>>();
   auto* sub = app.add_subcommand("profile", "work with SLA profiles");
   sub->require_subcommand(1);
 
@@ -120,7 +122,14 @@ void add_profile(CLI::App& app, Commands& cmds) {
   auto* validate =
       sub->add_subcommand("validate", "check profiles: schema, metrics, parameters, values");
   validate->add_option("profiles", *paths, "profile files or names")->required()->type_name("P");
-  cmds.push_back({validate, [paths]() { return validate_action(*paths); }});
+  validate
+      ->add_option("--extends-from", *extends_from,
+                   "let extends reach files under DIR too (repeatable; by default only the "
+                   "profile's own folder)")
+      ->type_name("DIR")
+      ->allow_extra_args(false);
+  cmds.push_back(
+      {validate, [paths, extends_from]() { return validate_action(*paths, *extends_from); }});
 
   auto json = std::make_shared<bool>(false);
   auto* list = sub->add_subcommand(

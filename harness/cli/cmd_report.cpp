@@ -3,6 +3,7 @@
 #include "harness/cli/cli_files.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/std_output.hpp"
+#include "harness/core/json_input.hpp"
 #include "reports/render.hpp"
 
 #include <fmt/core.h>
@@ -17,7 +18,7 @@ struct ReportArgs {
 };
 
 ExitCode report_action(const ReportArgs& a) {
-  const nlohmann::json doc = read_json_file(a.cert, "certificate");
+  const nlohmann::json doc = read_json_input(a.cert, kCertificateInput);
   report::Certificate cert;
   try {
     cert = report::certificate_from_json(doc);

@@ -25,6 +25,7 @@ namespace {
 
 struct RunArgs {
   std::string profile;
+  std::vector<std::string> extends_from;
   std::string out = "gpucert-out";
   NodeOptions node;
   double pace_ms = 0;
@@ -32,7 +33,8 @@ struct RunArgs {
 
 ExitCode run_action(const RunArgs& a) {
   const std::string profile_path = profile::resolve_profile_path(a.profile);
-  const profile::Profile prof = profile::load_profile(builtin_registry(), profile_path);
+  const profile::Profile prof =
+      profile::load_profile(builtin_registry(), profile_path, a.extends_from);
   std::unique_ptr<Backend> backend = make_backend(a.node);
   OutDir out_dir(a.out); // locked until this command ends
   out_dir.move_previous_aside();
@@ -88,6 +90,11 @@ void add_run(CLI::App& app, Commands& cmds) {
                   "SLA profile: a file, or the name of a shipped one (gpucert profile list)")
       ->required()
       ->type_name("P");
+  sub->add_option("--extends-from", args->extends_from,
+                  "let extends reach files under DIR too (repeatable; by default only the "
+                  "profile's own folder)")
+      ->type_name("DIR")
+      ->allow_extra_args(false);
   sub->add_option("--out", args->out,
                   "output directory (default gpucert-out; locked while the run lasts; a previous "
                   "run's files there are moved into DIR/previous-<UTC>/)")

@@ -1,10 +1,13 @@
 // Certificate <-> JSON (schema gpucert/certificate/v1, described by
 // schema/certificate.schema.json).
 #include "harness/core/error.hpp"
+#include "harness/core/input_limits.hpp"
 #include "harness/model/certificate.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <fmt/core.h>
+#include <limits>
 
 namespace gpucert::report {
 
@@ -22,24 +25,10 @@ json opt(const std::optional<std::string>& s) {
   return s ? json(*s) : json(nullptr);
 }
 
-json telemetry_json(const TelemetrySummary& t) {
-  return {{"available", t.available},
-          {"unavailable_reason", t.unavailable_reason},
-          {"samples", t.samples},
-          {"sm_clock_mhz_min", num(t.sm_clock_mhz_min)},
-          {"sm_clock_mhz_mean", num(t.sm_clock_mhz_mean)},
-          {"sm_clock_mhz_max", num(t.sm_clock_mhz_max)},
-          {"mem_clock_mhz_mean", num(t.mem_clock_mhz_mean)},
-          {"power_w_mean", num(t.power_w_mean)},
-          {"power_w_max", num(t.power_w_max)},
-          {"temperature_c_max", num(t.temperature_c_max)},
-          {"throttle_fraction", t.throttle_fraction}};
-}
-
 json check_json(const Check& c) {
   json tel = json::object();
   for (const auto& [gpu, t] : c.telemetry)
-    tel[std::to_string(gpu)] = telemetry_json(t);
+    tel[std::to_string(gpu)] = gpucert::to_json(t);
   json samples = json::array();
   for (double s : c.samples)
     samples.push_back(num(s));
@@ -136,27 +125,15 @@ std::optional<std::string> opt_str(const json& j, const char* key, const std::st
   return v.get<std::string>();
 }
 
-TelemetrySummary telemetry_from(const json& j, const std::string& path) {
-  TelemetrySummary t;
-  t.available = boolean(j, "available", path);
-  t.unavailable_reason = str(j, "unavailable_reason", path);
-  t.samples = static_cast<int>(number(j, "samples", path));
-  t.sm_clock_mhz_min = number(j, "sm_clock_mhz_min", path);
-  t.sm_clock_mhz_mean = number(j, "sm_clock_mhz_mean", path);
-  t.sm_clock_mhz_max = number(j, "sm_clock_mhz_max", path);
-  t.mem_clock_mhz_mean = number(j, "mem_clock_mhz_mean", path);
-  t.power_w_mean = number(j, "power_w_mean", path);
-  t.power_w_max = number(j, "power_w_max", path);
-  t.temperature_c_max = number(j, "temperature_c_max", path);
-  const json& tf = field(j, "throttle_fraction", path);
-  if (!tf.is_object())
-    bad(path + ".throttle_fraction", "expected an object");
-  for (auto it = tf.begin(); it != tf.end(); ++it) {
-    if (!it.value().is_number())
-      bad(path + ".throttle_fraction." + it.key(), "expected a number");
-    t.throttle_fraction[it.key()] = it.value().get<double>();
-  }
-  return t;
+/// An integer in [lo, hi]; a cast from a double or get<int>() of 10^12 would silently wrap.
+int integer(const json& v, const std::string& path, int lo, int hi) {
+  if (!v.is_number_integer())
+    bad(path, "expected an integer");
+  const bool huge = v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(hi);
+  const std::int64_t i = huge ? 0 : v.get<std::int64_t>();
+  if (huge || i < lo || i > hi)
+    bad(path, fmt::format("must be an integer from {} to {}", lo, hi));
+  return static_cast<int>(i);
 }
 
 Check check_from(const json& j, const std::string& path) {
@@ -179,11 +156,8 @@ Check check_from(const json& j, const std::string& path) {
   const json& gpus = field(j, "gpus", path);
   if (!gpus.is_array())
     bad(path + ".gpus", "expected an array");
-  for (const auto& g : gpus) {
-    if (!g.is_number_integer())
-      bad(path + ".gpus", "expected integers");
-    c.gpus.push_back(g.get<int>());
-  }
+  for (std::size_t i = 0; i < gpus.size(); ++i)
+    c.gpus.push_back(integer(gpus[i], fmt::format("{}.gpus[{}]", path, i), 0, kMaxGpus - 1));
   c.params = str(j, "params", path);
   try {
     c.verdict = verdict_from_string(str(j, "verdict", path));
@@ -206,7 +180,7 @@ Check check_from(const json& j, const std::string& path) {
   c.threshold.higher_is_better = boolean(th, "higher_is_better", path + ".threshold");
   c.margin = opt_number(j, "margin", path);
   c.margin_rel = opt_number(j, "margin_rel", path);
-  c.n = static_cast<int>(number(j, "n", path));
+  c.n = integer(field(j, "n", path), path + ".n", 0, std::numeric_limits<int>::max());
   const json& samples = field(j, "samples", path);
   if (!samples.is_array())
     bad(path + ".samples", "expected an array");
@@ -216,13 +190,12 @@ Check check_from(const json& j, const std::string& path) {
   if (!tel.is_object())
     bad(path + ".telemetry", "expected an object");
   for (auto it = tel.begin(); it != tel.end(); ++it) {
-    int gpu = 0;
-    try {
-      gpu = std::stoi(it.key());
-    } catch (const std::exception&) {
-      bad(path + ".telemetry." + it.key(), "keys are GPU indices");
-    }
-    c.telemetry[gpu] = telemetry_from(it.value(), path + ".telemetry." + it.key());
+    const int gpu = gpu_index_from_key(it.key());
+    if (gpu < 0)
+      bad(path + ".telemetry." + it.key(),
+          fmt::format("keys are GPU indices 0 to {}", kMaxGpus - 1));
+    c.telemetry[gpu] =
+        telemetry_from_json(it.value(), "certificate", path + ".telemetry." + it.key());
   }
   c.cause = str(j, "cause", path);
   c.message = str(j, "message", path);

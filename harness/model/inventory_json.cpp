@@ -1,6 +1,7 @@
 // Inventory <-> JSON (schema gpucert/inventory/v1): absent fields are null, their reasons in
 // "unavailable"; reading names the offending field.
 #include "harness/core/error.hpp"
+#include "harness/core/input_limits.hpp"
 #include "harness/model/inventory.hpp"
 #include "harness/model/inventory_fields.hpp"
 
@@ -182,6 +183,9 @@ Inventory inventory_from_json(const json& j) {
       bad(path, "an object", gj);
     GpuInfo g;
     g.index = read_as<int>(member(gj, "index"), path + ".index");
+    static_assert(kMaxGpus == 1024, "the message below names the range");
+    if (g.index < 0 || g.index >= kMaxGpus)
+      bad(path + ".index", "a GPU index from 0 to 1023", member(gj, "index"));
     for_each_gpu_field(g, FieldReader{gj, path});
     if (const json& links = member(gj, "nvlinks"); !links.is_null()) {
       if (!links.is_array())

@@ -3,8 +3,11 @@
 #include "harness/model/results.hpp"
 
 #include "harness/core/error.hpp"
+#include "harness/core/input_limits.hpp"
 
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <fmt/core.h>
 #include <limits>
 
@@ -98,9 +101,10 @@ nlohmann::json numbers(const std::vector<double>& vs) {
 struct Field {
   const nlohmann::json& j;
   std::string path;
+  std::string doc = "results"; ///< names the document in errors
 
   [[noreturn]] void fail(const std::string& what) const {
-    throw InputError(fmt::format("results: {}: {}", path.empty() ? "(document)" : path, what));
+    throw InputError(fmt::format("{}: {}: {}", doc, path.empty() ? "(document)" : path, what));
   }
   static const char* type_name(const nlohmann::json& v) { return v.type_name(); }
 
@@ -114,9 +118,9 @@ struct Field {
     expect_object();
     if (!j.contains(key))
       fail(fmt::format("missing required field '{}'", key));
-    return {j.at(key), path.empty() ? key : path + "." + key};
+    return {j.at(key), path.empty() ? key : path + "." + key, doc};
   }
-  Field at(size_t i) const { return {j.at(i), fmt::format("{}[{}]", path, i)}; }
+  Field at(size_t i) const { return {j.at(i), fmt::format("{}[{}]", path, i), doc}; }
 
   std::string str() const {
     if (!j.is_string())
@@ -135,10 +139,15 @@ struct Field {
       fail(fmt::format("expected a number, got {}", type_name(j)));
     return j.get<double>();
   }
-  int integer() const {
+  /// An integer in [lo, hi]: get<int>() of 10^12 would silently wrap.
+  int integer(int lo = 0, int hi = std::numeric_limits<int>::max()) const {
     if (!j.is_number_integer())
       fail(fmt::format("expected an integer, got {}", type_name(j)));
-    return j.get<int>();
+    const bool huge = j.is_number_unsigned() && j.get<std::uint64_t>() > std::uint64_t(hi);
+    const std::int64_t v = huge ? 0 : j.get<std::int64_t>();
+    if (huge || v < lo || v > hi)
+      fail(fmt::format("must be an integer from {} to {}", lo, hi));
+    return static_cast<int>(v);
   }
   const nlohmann::json& array() const {
     if (!j.is_array())
@@ -206,7 +215,7 @@ Target target_from(const Field& f) {
   }
   const Field gpus = f.at("gpus");
   for (size_t i = 0; i < gpus.array().size(); ++i)
-    t.gpus.push_back(gpus.at(i).integer());
+    t.gpus.push_back(gpus.at(i).integer(0, kMaxGpus - 1));
   const size_t want = t.scope == Scope::gpu ? 1 : t.scope == Scope::gpu_pair ? 2 : 0;
   if (want != 0 && t.gpus.size() != want)
     gpus.fail(fmt::format("a {} target names {} GPU(s), got {}", to_string(t.scope), want,
@@ -257,14 +266,7 @@ Measurement measurement_from(const Field& f) {
   if (f.has("telemetry")) {
     const Field tel = f.at("telemetry");
     for (const auto& [gpu, summary] : tel.object().items()) {
-      int index = -1;
-      try {
-        size_t used = 0;
-        index = std::stoi(gpu, &used);
-        if (used != gpu.size() || index < 0)
-          index = -1;
-      } catch (const std::exception&) {
-      }
+      const int index = gpu_index_from_key(gpu);
       if (index < 0)
         tel.fail(fmt::format("key '{}' is not a GPU index", gpu));
       m.telemetry[index] = telemetry_from(tel.at(gpu.c_str()));
@@ -287,6 +289,20 @@ Inventory inventory_from(const Field& f) {
 }
 
 } // namespace
+
+int gpu_index_from_key(const std::string& key) {
+  int index = -1;
+  const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), index);
+  if (key.empty() || ec != std::errc() || end != key.data() + key.size() || index < 0 ||
+      index >= kMaxGpus)
+    return -1;
+  return index;
+}
+
+TelemetrySummary telemetry_from_json(const nlohmann::json& j, const std::string& doc,
+                                     const std::string& path) {
+  return telemetry_from({j, path, doc});
+}
 
 nlohmann::json to_json(const TelemetrySummary& t) {
   nlohmann::json throttle = nlohmann::json::object();

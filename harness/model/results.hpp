@@ -100,7 +100,13 @@ struct Results {
   std::vector<Measurement> measurements;
 };
 
+/// The one TelemetrySummary codec (results and certificates both embed it). Reading names `doc`
+/// ("certificate") and `path` ("checks[3].telemetry.0") in errors; counts are range-checked.
 nlohmann::json to_json(const TelemetrySummary& t);
+TelemetrySummary telemetry_from_json(const nlohmann::json& j, const std::string& doc,
+                                     const std::string& path);
+/// A telemetry key: a GPU index "0" .. kMaxGpus-1 written in decimal, else -1.
+int gpu_index_from_key(const std::string& key);
 nlohmann::json to_json(const Measurement& m);
 nlohmann::json to_json(const Results& r);
 Measurement measurement_from_json(const nlohmann::json& j);

@@ -2,6 +2,7 @@
 // and what it must deliver (clauses). Loaded and fully validated by load_profile; plain data after.
 #pragma once
 
+#include "harness/core/yaml_input.hpp"
 #include "harness/model/catalog.hpp"
 #include "harness/model/results.hpp"
 
@@ -94,18 +95,18 @@ struct Profile {
 
 /// Reads, parses and validates a profile file (and its extends chain). Every problem throws
 /// InputError "FILE:LINE:COL: key 'x': message". Hostile input (too big, binary, deep nesting,
-/// alias bombs, extends cycles) gets the same error, never a crash or hang.
-Profile load_profile(const Registry& registry, const std::string& path);
-
-/// Same, from text; `source` names it in errors and `base_dir` resolves `extends`. Metrics and
+/// alias bombs, extends cycles) gets the same error, never a crash or hang. An `extends` must
+/// stay inside the profile's folder or one of `extends_from` (see extends_path.hpp). Metrics and
 /// parameters are checked against `registry`, the benchmark catalogue of the caller's choosing.
+Profile load_profile(const Registry& registry, const std::string& path,
+                     const std::vector<std::string>& extends_from = {});
+
+/// Same, from text; `source` names it in errors and `base_dir` resolves (and confines) `extends`.
 Profile parse_profile(const Registry& registry, const std::string& text, const std::string& source,
                       const std::string& base_dir = ".");
 
 /// Resource limits applied before and while parsing.
-inline constexpr std::size_t kMaxProfileBytes = 1 << 20;
-inline constexpr int kMaxYamlDepth = 32;
-inline constexpr long kMaxYamlNodes = 100000;
+inline constexpr std::size_t kMaxProfileBytes = kProfileInput.max_bytes;
 inline constexpr int kMaxExtendsDepth = 8;
 
 } // namespace gpucert::profile

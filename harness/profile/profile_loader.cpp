@@ -1,5 +1,6 @@
 // Reading profile files: structure of each file, the extends chain (cycles, depth) and merging.
 #include "harness/core/error.hpp"
+#include "harness/profile/extends_path.hpp"
 #include "harness/profile/raw_profile.hpp"
 #include "harness/profile/sha256.hpp"
 #include "harness/profile/yaml_guard.hpp"
@@ -311,46 +312,43 @@ struct Chain {
 };
 
 void load_chain(const std::string& text, const std::string& path, const fs::path& base_dir,
-                std::vector<std::string>& visiting, Chain& chain) {
+                const std::vector<fs::path>& roots, std::vector<std::string>& visiting,
+                Chain& chain) {
   detail::RawFile f = detail::parse_raw(text, path);
   if (f.extends) {
     const std::string rel = detail::as_string(*f.extends, "extends");
-    if (rel.empty())
-      fail(f.extends->loc, "extends", "empty path");
+    // Read through the canonical path (the one checked against the roots); name the file by
+    // the path as written, so certificates do not carry this machine's absolute paths.
+    const fs::path canon = resolve_extends(*f.extends, base_dir, roots);
     const fs::path base_path = (base_dir / rel).lexically_normal();
-    std::error_code ec;
-    const std::string canon = fs::weakly_canonical(base_path, ec).string();
-    if (std::find(visiting.begin(), visiting.end(), canon) != visiting.end())
+    if (std::find(visiting.begin(), visiting.end(), canon.string()) != visiting.end())
       fail(f.extends->loc, "extends",
-           fmt::format("'{}' extends itself (cycle through {})", rel, canon));
+           fmt::format("'{}' extends itself (cycle through {})", rel, canon.string()));
     if (static_cast<int>(visiting.size()) >= kMaxExtendsDepth)
       fail(f.extends->loc, "extends",
            fmt::format("more than {} levels of extends", kMaxExtendsDepth));
     std::string base_text;
     try {
-      base_text = read_text_file(base_path.string());
+      base_text = read_text_file(canon.string());
     } catch (const InputError& e) {
       fail(f.extends->loc, "extends",
            fmt::format("cannot read base profile '{}': {}", rel, e.what()));
     }
     chain.files.push_back(std::move(f));
-    visiting.push_back(canon);
-    load_chain(base_text, base_path.string(), base_path.parent_path(), visiting, chain);
+    visiting.push_back(canon.string());
+    load_chain(base_text, base_path.string(), base_path.parent_path(), roots, visiting, chain);
     return;
   }
   chain.files.push_back(std::move(f));
 }
 
-} // namespace
-
-Profile parse_profile(const Registry& registry, const std::string& text,
-                      const std::string& source, const std::string& base_dir) {
+Profile parse_chain(const Registry& registry, const std::string& text, const std::string& source,
+                    const fs::path& base_dir, const std::vector<fs::path>& roots) {
   std::vector<std::string> visiting;
   std::error_code ec;
   visiting.push_back(fs::weakly_canonical(fs::path(source), ec).string());
   Chain chain;
-  load_chain(text, source, fs::path(base_dir), visiting, chain);
-
+  load_chain(text, source, base_dir, roots, visiting, chain);
   detail::RawFile merged = chain.files.back();
   for (auto it = chain.files.rbegin() + 1; it != chain.files.rend(); ++it)
     merged = detail::merge(std::move(merged), *it);
@@ -365,9 +363,19 @@ Profile parse_profile(const Registry& registry, const std::string& text,
   return p;
 }
 
-Profile load_profile(const Registry& registry, const std::string& path) {
+} // namespace
+
+Profile parse_profile(const Registry& registry, const std::string& text,
+                      const std::string& source, const std::string& base_dir) {
+  std::error_code ec;
+  return parse_chain(registry, text, source, base_dir, {fs::weakly_canonical(base_dir, ec)});
+}
+
+Profile load_profile(const Registry& registry, const std::string& path,
+                     const std::vector<std::string>& extends_from) {
   const std::string text = read_text_file(path);
-  return parse_profile(registry, text, path, fs::path(path).parent_path().string());
+  return parse_chain(registry, text, path, fs::path(path).parent_path(),
+                     extends_roots(path, extends_from));
 }
 
 } // namespace gpucert::profile

@@ -1,6 +1,5 @@
-// Defensive YAML loading for user-supplied files: size cap before parsing, text-only content,
-// one document, and a bounded walk (depth and node count: yaml-cpp shares aliased nodes, so an
-// alias bomb is cheap to parse but exponential to traverse). Errors carry FILE:LINE:COL.
+// Profile files through the one guarded reader (harness/core/yaml_input.hpp), plus the helpers
+// profile errors use: locations, "FILE:LINE:COL: key 'k': ..." and "got X" descriptions.
 #pragma once
 
 #include "harness/profile/profile.hpp"
@@ -10,13 +9,10 @@
 
 namespace gpucert::profile {
 
-/// Reads a file of at most kMaxProfileBytes; InputError when missing, not a regular file or too
-/// big.
+/// Reads a profile file (read_input_file with kProfileInput).
 std::string read_text_file(const std::string& path);
 
-/// Parses `text` (named `file` in errors) into its single document after checking content and
-/// limits. InputError on empty, binary, non-UTF-8, malformed, multi-document, too deep or too
-/// large (expanded) input.
+/// parse_yaml_text with the profile limits.
 YAML::Node load_yaml_guarded(const std::string& text, const std::string& file);
 
 Loc loc_of(const YAML::Node& node, const std::string& file);

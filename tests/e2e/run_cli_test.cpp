@@ -250,7 +250,7 @@ TEST(EvaluateCli, AnotherProfileOnStoredResults) {
   // A contract with a clause the run never measured: ERROR "not measured", exit 1, never PASS.
   const auto extra =
       run_cli({"evaluate", "--profile", kSrc + "/tests/data/profiles/unmeasured-extra.yaml",
-               r.dir + "/results.json"});
+               "--extends-from", kSrc + "/profiles", r.dir + "/results.json"});
   EXPECT_EQ(extra.rc, 1) << extra.err;
   EXPECT_TRUE(std::regex_search(extra.out, std::regex("ERROR +gemm-fp16 +gpu0 .*not measured")))
       << extra.out;
@@ -259,7 +259,7 @@ TEST(EvaluateCli, AnotherProfileOnStoredResults) {
   const std::string strict_dir = test::make_temp_dir("gpucert-strict");
   const auto strict =
       run_cli({"evaluate", "--profile", kSrc + "/tests/data/profiles/stricter-hbm.yaml",
-               r.dir + "/results.json", "--out", strict_dir});
+               "--extends-from", kSrc + "/profiles", r.dir + "/results.json", "--out", strict_dir});
   EXPECT_EQ(strict.rc, 1) << strict.out << strict.err;
   const auto strict_cert = nlohmann::json::parse(test::read_file(strict_dir + "/certificate.json"));
   EXPECT_EQ(not_passed(strict_cert),

@@ -1,9 +1,13 @@
-// Loads simulator node descriptions (harness/backends/sim/nodes/*.yaml, embedded in the binary). Strict:
-// unknown keys, wrong types and missing fields are InputErrors with source:line:col.
+// Loads simulator node descriptions (harness/backends/sim/nodes/*.yaml, embedded in the binary, or
+// a file a profile author wrote). Strict: the guarded YAML reader first (size, text, depth,
+// aliases), then unknown keys, wrong types, missing fields and out-of-range counts are InputErrors
+// with source:line:col.
 #include "harness/backends/sim/sim_node.hpp"
 #include "harness/backends/sim/models/models.hpp"
 
 #include "harness/core/error.hpp"
+#include "harness/core/input_limits.hpp"
+#include "harness/core/yaml_input.hpp"
 #include "harness/model/inventory_fields.hpp"
 
 #include <cmath>
@@ -88,8 +92,10 @@ public:
         {"", 1},     {"B", 1},    {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0},
         {"kB", 1e3}, {"MB", 1e6}, {"GB", 1e9}};
     auto it = units.find(unit);
-    if (it == units.end() || value < 0)
+    if (it == units.end() || !(value >= 0))
       fail(n, fmt::format("{}: '{}' is not a size (e.g. 81559 MiB)", what, text));
+    if (!(value * it->second <= kMaxBytes)) // also keeps llround below from overflowing
+      fail(n, fmt::format("{}: '{}' is larger than {:g} bytes", what, text, kMaxBytes));
     return static_cast<std::uint64_t>(std::llround(value * it->second));
   }
 
@@ -207,13 +213,7 @@ void add_nvlinks(const Reader& r, GpuInfo& g, int links, const YAML::Node& where
 
 SimNode parse_node(const std::string& yaml_text, const std::string& source) {
   const Reader r(source);
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::ParserException& e) {
-    throw InputError(
-        fmt::format("{}:{}:{}: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg));
-  }
+  const YAML::Node root = parse_yaml_text(yaml_text, source, kNodeInput);
   r.map(root, "a simulator node");
   r.only(root,
          {"schema", "name", "description", "interconnect", "nvls", "model", "node", "nvswitches",
@@ -284,8 +284,11 @@ SimNode parse_node(const std::string& yaml_text, const std::string& source) {
   if (const auto s = root["nvlink_links_per_switch"]) {
     if (!s.IsSequence())
       r.fail(s, "nvlink_links_per_switch must be a list of counts");
-    for (const auto& x : s)
+    for (const auto& x : s) {
       per_switch.push_back(r.as<int>(x, "nvlink_links_per_switch"));
+      if (per_switch.back() < 0 || per_switch.back() > kMaxNvLinksPerGpu)
+        r.fail(x, fmt::format("nvlink_links_per_switch: must be 0 to {}", kMaxNvLinksPerGpu));
+    }
   }
 
   // GPUs: each entry of `gpus` over `gpu_defaults`.
@@ -302,6 +305,8 @@ SimNode parse_node(const std::string& yaml_text, const std::string& source) {
   const YAML::Node gpus = r.required(root, "gpus", "the node description");
   if (!gpus.IsSequence() || gpus.size() == 0)
     r.fail(gpus, "gpus must be a non-empty list");
+  if (gpus.size() > static_cast<std::size_t>(kMaxGpus))
+    r.fail(gpus, fmt::format("gpus: {} entries; a node has at most {}", gpus.size(), kMaxGpus));
   for (std::size_t i = 0; i < gpus.size(); ++i) {
     const YAML::Node entry = r.map(gpus[i], fmt::format("gpus[{}]", i));
     const std::string what = fmt::format("gpu{}", i);
@@ -330,8 +335,8 @@ SimNode parse_node(const std::string& yaml_text, const std::string& source) {
                 [](auto& info, auto&& v) { for_each_gpu_field(info, v); },
                 {"nvlink_links_active", "nvlink_links_total"});
     const int n = r.as<int>(links, what + ".nvlink_links");
-    if (n < 0)
-      r.fail(links, what + ".nvlink_links: must be >= 0");
+    if (n < 0 || n > kMaxNvLinksPerGpu)
+      r.fail(links, fmt::format("{}.nvlink_links: must be 0 to {}", what, kMaxNvLinksPerGpu));
     add_nvlinks(r, g, n, links, switches, per_switch);
     inv.gpus.push_back(std::move(g));
   }
