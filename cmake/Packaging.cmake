@@ -25,7 +25,6 @@ set(CPACK_PACKAGE_CONTACT "gpucert maintainers <gpucert@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Certifies GPU nodes against an SLA profile")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_GENERATOR "DEB;TGZ")
-set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
 set(CPACK_COMPONENTS_ALL host cuda)
 
 # Debian: the host parts and the CUDA backend are separate packages. The host package's Debian

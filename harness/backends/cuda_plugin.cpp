@@ -31,6 +31,12 @@ std::string cuda_plugin_path() {
 
 std::unique_ptr<Backend> load_cuda_backend(const std::vector<int>& gpus) {
   const std::string path = cuda_plugin_path();
+  std::error_code ec;
+  if (path.find('/') != std::string::npos && !std::filesystem::exists(path, ec))
+    throw EnvironmentError(fmt::format(
+        "this gpucert has no CUDA backend ({} is not there): install the gpucert-cuda package, or "
+        "build gpucert where the CUDA toolkit and NCCL are found",
+        path));
   // Loaded once and never closed: instances and their code live until exit.
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
