@@ -2,6 +2,7 @@
 #include "harness/profile/yaml_guard.hpp"
 
 #include "harness/core/error.hpp"
+#include "harness/core/yaml_text_check.hpp"
 
 #include <cstdint>
 #include <fmt/core.h>
@@ -150,6 +151,7 @@ YAML::Node load_yaml_guarded(const std::string& text, const std::string& file) {
                      kMaxProfileBytes));
   }
   check_text(text, file);
+  reject_yaml_cpp_hazards(text, file);
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(text);
