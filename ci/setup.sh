@@ -6,7 +6,8 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 
 pkgs=(cmake ninja-build g++ pkg-config libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
       libgtest-dev libgmock-dev googletest libbenchmark-dev libxml2-utils python3
-      libopenmpi-dev openmpi-bin clang-format)
+      libopenmpi-dev openmpi-bin clang-format
+      clang-14 libclang-rt-14-dev) # the sanitize preset: ASan+UBSan and libFuzzer
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,5 +1,6 @@
 // Guarded YAML parsing (see yaml_input.hpp for why each limit exists).
 #include "harness/core/yaml_input.hpp"
+#include "harness/core/yaml_text_check.hpp"
 
 #include "harness/core/error.hpp"
 
@@ -42,6 +43,7 @@ YAML::Node parse_yaml_text(std::string_view text, const std::string& file, const
          fmt::format("text is {} bytes; a {} may be at most {} bytes", text.size(), kind.what,
                      kind.max_bytes));
   check_text(text, file);
+  reject_yaml_cpp_hazards(text, file); // before yaml-cpp sees it: inputs that hang its parser
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));

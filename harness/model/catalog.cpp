@@ -149,7 +149,9 @@ std::string canonical(const Axis& axis, const std::string& text) {
 } // namespace
 
 Params Registry::resolve(const BenchmarkDef& def, const Params& given) {
-  for (const auto& [name, value] : given) {
+  for (const auto& entry : given) {
+    // Not a structured binding: clang before 16 cannot capture one in a lambda.
+    const std::string& name = entry.first;
     const bool known = std::any_of(def.axes.begin(), def.axes.end(),
                                    [&](const Axis& a) { return a.name == name; });
     if (!known) {

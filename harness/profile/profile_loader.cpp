@@ -251,7 +251,10 @@ RawFile merge(RawFile base, const RawFile& child) {
       fail(v.loc, "method." + k, "a method value cannot be removed, only changed");
     out.method[k] = v;
   }
-  for (const auto& [id, at] : child.remove_clauses) {
+  for (const auto& removal : child.remove_clauses) {
+    // Not a structured binding: clang before 16 cannot capture one in a lambda.
+    const auto& id = removal.first;
+    const auto& at = removal.second;
     auto it = std::find_if(out.clauses.begin(), out.clauses.end(),
                            [&](const RawClause& c) { return clause_id(c) == id; });
     if (it == out.clauses.end())

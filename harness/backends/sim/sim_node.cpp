@@ -46,10 +46,21 @@ public:
   void only(const YAML::Node& m, const std::set<std::string>& allowed,
             const std::string& what) const {
     for (const auto& kv : m) {
-      const auto key = kv.first.as<std::string>();
+      const std::string key = this->key(kv.first, what);
       if (!allowed.count(key))
         fail(kv.first, fmt::format("unknown key '{}' in {}", key, what));
     }
+  }
+
+  /// A mapping key as text. A list, map or null used as a key is refused here: yaml-cpp would
+  /// throw its own conversion error past the InputError contract (found by fuzzing).
+  std::string key(const YAML::Node& k, const std::string& what) const {
+    if (!k.IsScalar())
+      fail(k, fmt::format("{}: a key must be a plain name, not {}", what,
+                          k.IsNull()  ? "null"
+                          : k.IsMap() ? "a mapping"
+                                      : "a list"));
+    return k.Scalar();
   }
 
   YAML::Node required(const YAML::Node& m, const std::string& key, const std::string& what) const {
@@ -170,10 +181,11 @@ void put(std::map<std::string, YAML::Node>& map, const std::string& key, const Y
   map.emplace(key, value);
 }
 
-std::map<std::string, YAML::Node> entries(const YAML::Node& m) {
+std::map<std::string, YAML::Node> entries(const Reader& r, const YAML::Node& m,
+                                          const std::string& what) {
   std::map<std::string, YAML::Node> out;
   for (const auto& kv : m)
-    put(out, kv.first.as<std::string>(), kv.second);
+    put(out, r.key(kv.first, what), kv.second);
   return out;
 }
 
@@ -264,11 +276,11 @@ SimNode parse_node(const std::string& yaml_text, const std::string& source) {
     std::set<std::string> allowed = {"unavailable"};
     for_each_node_field(inv.node, [&](const char* name, auto&) { allowed.insert(name); });
     r.only(m, allowed, "node");
-    auto given = entries(m);
+    auto given = entries(r, m, "node");
     given.erase("unavailable");
     std::map<std::string, YAML::Node> unavailable;
     if (const auto u = m["unavailable"])
-      unavailable = entries(r.map(u, "node.unavailable"));
+      unavailable = entries(r, r.map(u, "node.unavailable"), "node.unavailable");
     read_fields(r, inv.node, given, unavailable, m, "node",
                 [](auto& info, auto&& v) { for_each_node_field(info, v); });
   }
@@ -311,13 +323,14 @@ SimNode parse_node(const std::string& yaml_text, const std::string& source) {
     const YAML::Node entry = r.map(gpus[i], fmt::format("gpus[{}]", i));
     const std::string what = fmt::format("gpu{}", i);
     r.only(entry, gpu_keys, what);
-    auto given = entries(defaults);
-    for (const auto& [k, v] : entries(entry))
+    auto given = entries(r, defaults, "gpu_defaults");
+    for (const auto& [k, v] : entries(r, entry, what))
       put(given, k, v);
     std::map<std::string, YAML::Node> unavailable;
     for (const auto* src : {&defaults, &entry})
       if (const auto u = (*src)["unavailable"])
-        for (const auto& [k, v] : entries(r.map(u, what + ".unavailable"))) {
+        for (const auto& [k, v] :
+             entries(r, r.map(u, what + ".unavailable"), what + ".unavailable")) {
           if (!gpu_fields.count(k) && k != "nvlinks")
             r.fail(u, fmt::format("{}.unavailable: '{}' is not a GPU field", what, k));
           put(unavailable, k, v);
