@@ -5,6 +5,10 @@
 # Args: $1 gpucert binary, $2 build dir.
 set -euo pipefail
 build="$2"
+if grep -q '^GPUCERT_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then
+  echo "SKIP: a sanitizer build is not what gets installed or packaged"
+  exit 77
+fi
 command -v dpkg-deb >/dev/null || { echo "SKIP: dpkg-deb not installed"; exit 77; }
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
