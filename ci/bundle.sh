@@ -19,15 +19,20 @@ for b in "$build/bin/gpucert" "$build/bin/gpucert-bench" "$build/tests/gpu_tests
   fi
 done
 
+plugin="$build/lib/gpucert/libgpucert-cuda.so"
+[[ -f "$plugin" ]] || { echo "bundle: missing $plugin (the CUDA backend plugin)" >&2; exit 1; }
+
 rm -rf "$out"
-mkdir -p "$out/libexec" "$out/lib"
+mkdir -p "$out/libexec" "$out/lib/gpucert"
+# The plugin sits where gpucert looks for it: <dir of the binary>/../lib/gpucert/.
+cp "$plugin" "$out/lib/gpucert/"
 
 # Libraries every Linux has, and those that must match the GPU machine's driver/toolkit.
 skip_re='^(linux-vdso|ld-linux|libc\.so|libm\.so|libdl\.so|librt\.so|libpthread\.so|libgcc_s\.so|libstdc\+\+\.so|libcuda\.so|libnvidia-|libcudart\.so|libcublas|libcublasLt|libnccl|libnvrtc|libnvJitLink)'
 declare -A seen=()
-for b in "${bins[@]}"; do
+for b in "${bins[@]}" "$plugin"; do
   name="$(basename "$b")"
-  cp "$b" "$out/libexec/$name"
+  [[ "$b" == "$plugin" ]] || cp "$b" "$out/libexec/$name"
   command -v strip >/dev/null && strip --strip-debug "$out/libexec/$name" 2>/dev/null || true
   # ldd prints "libfoo.so.1 => /path/libfoo.so.1 (0x...)"; a "not found" here is a build problem.
   while read -r lib arrow path _; do
@@ -42,6 +47,7 @@ for b in "${bins[@]}"; do
     cp -L "$path" "$out/lib/$lib"
     command -v strip >/dev/null && strip --strip-debug "$out/lib/$lib" 2>/dev/null || true
   done < <(ldd "$b")
+  [[ "$b" == "$plugin" ]] && continue
   # A wrapper with the bundle's lib/ first on the library path, under the binary's own name.
   cat >"$out/$name" <<EOF
 #!/bin/sh
