@@ -2,10 +2,10 @@
 // or NCCL becomes one clear EnvironmentError at the moment GPUs are needed, not a loader failure
 // before main().
 #include "harness/backends/cuda_plugin.hpp"
-#include "harness/backends/cuda_plugin_abi.hpp"
 
 #include "gpucert/version.hpp"
 #include "harness/core/error.hpp"
+#include "harness/measure/backend_plugin_abi.hpp"
 
 #include <cstdlib>
 #include <dlfcn.h>
@@ -15,7 +15,9 @@
 namespace gpucert::backends {
 namespace {
 
-std::string this_build() { return fmt::format("{}+{}", kToolVersion, kGitRevision); }
+std::string this_build() {
+  return fmt::format("{}+{}", kToolVersion, kGitRevision);
+}
 
 } // namespace
 
@@ -51,8 +53,8 @@ std::unique_ptr<Backend> load_cuda_backend(const std::vector<int>& gpus) {
   auto create = reinterpret_cast<gpucert_cuda_backend_create_fn>(
       dlsym(handle, GPUCERT_CUDA_BACKEND_CREATE_SYMBOL));
   if (!build || !create)
-    throw EnvironmentError(
-        fmt::format("{} is not a gpucert CUDA backend plugin (its entry points are missing)", path));
+    throw EnvironmentError(fmt::format(
+        "{} is not a gpucert CUDA backend plugin (its entry points are missing)", path));
   if (const std::string theirs = build(); theirs != this_build())
     throw EnvironmentError(fmt::format("{} was built from gpucert {}, this gpucert is {}: install "
                                        "the plugin of the same build",

@@ -12,6 +12,7 @@ TEST(GpuCollectives, NeedNccl) {
 
 #include "harness/backends/cuda/nccl_collective.hpp"
 #include "harness/backends/cuda/test_hooks.hpp"
+#include "harness/benchmarks/catalog.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/collectives/collective.hpp"
 #include "harness/core/error.hpp"

@@ -21,17 +21,21 @@ echo "gpucert.deb Depends: $depends"
 for lib in libyaml-cpp libfmt libstdc++6 libc6; do
   [[ "$depends" == *"$lib"* ]] || { echo "FAIL: $host_deb does not depend on $lib"; exit 1; }
 done
-if dpkg-deb -c "$host_deb" | grep -q 'libgpucert-cuda.so'; then
+host_files=$(dpkg-deb -c "$host_deb")
+if grep -q 'libgpucert-cuda.so' <<<"$host_files"; then
   echo "FAIL: the host package carries the CUDA plugin"; exit 1
 fi
-dpkg-deb -c "$host_deb" | grep -q './usr/share/gpucert/profiles/h100-sxm5-80gb-8x-standard.yaml'
+grep -q './usr/share/gpucert/profiles/h100-sxm5-80gb-8x-standard.yaml' <<<"$host_files" ||
+  { echo "FAIL: the host package lacks the shipped profiles"; exit 1; }
+grep -q './usr/bin/gpucert$' <<<"$host_files" || { echo "FAIL: no usr/bin/gpucert"; exit 1; }
 
 if [[ -f "$build/lib/gpucert/libgpucert-cuda.so" ]]; then
   cuda_deb=$(ls "$tmp"/pkg/gpucert-cuda_*.deb)
   [[ "$(dpkg-deb -f "$cuda_deb" Depends)" == "gpucert (= "* ]] || { echo "FAIL: gpucert-cuda Depends"; exit 1; }
   dpkg-deb -f "$cuda_deb" Description | grep -q 'libnccl.so.2' ||
     { echo "FAIL: gpucert-cuda does not state its CUDA requirements"; exit 1; }
-  dpkg-deb -c "$cuda_deb" | grep -q 'lib/gpucert/libgpucert-cuda.so'
+  grep -q 'lib/gpucert/libgpucert-cuda.so' <<<"$(dpkg-deb -c "$cuda_deb")" ||
+    { echo "FAIL: gpucert-cuda lacks the plugin"; exit 1; }
 fi
 
 # The tarball: unpack somewhere unrelated, run from another directory.

@@ -2,26 +2,28 @@
 // hand-computed figures, buffer layouts, sweeps, the exact patterns against a formula-free
 // reference, the checker catching a corrupted element, NCCL provenance, and the simulator model end
 // to end.
+#include "harness/backends/sim/faults.hpp"
+#include "harness/backends/sim/models/collective_figures.hpp"
 #include "harness/backends/sim/models/models.hpp"
-#include "harness/benchmarks/catalog.hpp"
 #include "harness/backends/sim/sim_backend.hpp"
+#include "harness/backends/sim/sim_node.hpp"
+#include "harness/benchmarks/catalog.hpp"
 #include "harness/collectives/check.hpp"
 #include "harness/collectives/collective.hpp"
 #include "harness/collectives/collective_plan.hpp"
 #include "harness/collectives/nccl_env.hpp"
-#include "kernels/collective_patterns.hpp"
-#include "harness/backends/sim/models/collective_figures.hpp"
 #include "harness/collectives/sweep.hpp"
 #include "harness/core/error.hpp"
 #include "harness/measure/runner.hpp"
-#include "harness/backends/sim/faults.hpp"
-#include "harness/backends/sim/sim_node.hpp"
 #include "harness/stats/interval.hpp"
+#include "kernels/collective_patterns.hpp"
 
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 #if defined(GPUCERT_HAVE_NCCL)
 #include "harness/backends/cuda/cuda_backend.hpp"
+#include "harness/backends/cuda/nccl_collective.hpp"
+
 #include <nccl.h>
 #endif
 #include <map>

@@ -1,4 +1,5 @@
-// The two symbols the CUDA backend plugin exports, shared by the plugin and its loader.
+// The two symbols the CUDA backend plugin exports: part of the backend interface, shared by the
+// plugin (harness/backends/cuda) and its loader (harness/backends/cuda_plugin.cpp).
 #pragma once
 
 #include <vector>
