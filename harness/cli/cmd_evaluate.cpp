@@ -1,7 +1,7 @@
 // `gpucert evaluate --profile P RESULTS.json [--out DIR]`: re-applies a profile (any profile: a
 // buyer's contract, a stricter tier) to stored raw results. Same inputs, same verdicts.
-#include "harness/cli/cli_files.hpp"
 #include "harness/benchmarks/catalog.hpp"
+#include "harness/cli/cli_files.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/out_dir.hpp"
 #include "harness/cli/std_output.hpp"
@@ -57,15 +57,7 @@ void add_evaluate(CLI::App& app, Commands& cmds) {
   auto args = std::make_shared<EvaluateArgs>();
   auto* sub = app.add_subcommand("evaluate",
                                  "re-evaluate stored raw results (results.json) against a profile");
-  sub->add_option("--profile", args->profile,
-                  "SLA profile: a file, or the name of a shipped one (gpucert profile list)")
-      ->required()
-      ->type_name("P");
-  sub->add_option("--extends-from", args->extends_from,
-                  "let extends reach files under DIR too (repeatable; by default only the "
-                  "profile's own folder)")
-      ->type_name("DIR")
-      ->allow_extra_args(false);
+  add_profile_options(sub, args->profile, args->extends_from);
   sub->add_option("results", args->results, "results.json of a run")
       ->required()
       ->type_name("RESULTS.json");

@@ -17,6 +17,14 @@ namespace gpucert::cli {
 
 namespace {
 
+void add_extends_from(CLI::App* app, std::vector<std::string>& extends_from) {
+  app->add_option("--extends-from", extends_from,
+                  "let extends reach files under DIR too (repeatable; by default only the "
+                  "profile's own folder)")
+      ->type_name("DIR")
+      ->allow_extra_args(false);
+}
+
 ExitCode validate_action(const std::vector<std::string>& args,
                          const std::vector<std::string>& extends_from) {
   int bad = 0;
@@ -113,6 +121,15 @@ ExitCode show_action(const std::string& arg) {
 
 } // namespace
 
+void add_profile_options(CLI::App* app, std::string& profile,
+                         std::vector<std::string>& extends_from) {
+  app->add_option("--profile", profile,
+                  "SLA profile: a file, or the name of a shipped one (gpucert profile list)")
+      ->required()
+      ->type_name("P");
+  add_extends_from(app, extends_from);
+}
+
 void add_profile(CLI::App& app, Commands& cmds) {
   auto extends_from = std::make_shared<std::vector<std::string>>();
   auto* sub = app.add_subcommand("profile", "work with SLA profiles");
@@ -122,12 +139,7 @@ void add_profile(CLI::App& app, Commands& cmds) {
   auto* validate =
       sub->add_subcommand("validate", "check profiles: schema, metrics, parameters, values");
   validate->add_option("profiles", *paths, "profile files or names")->required()->type_name("P");
-  validate
-      ->add_option("--extends-from", *extends_from,
-                   "let extends reach files under DIR too (repeatable; by default only the "
-                   "profile's own folder)")
-      ->type_name("DIR")
-      ->allow_extra_args(false);
+  add_extends_from(validate, *extends_from);
   cmds.push_back(
       {validate, [paths, extends_from]() { return validate_action(*paths, *extends_from); }});
 

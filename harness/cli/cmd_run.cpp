@@ -3,10 +3,10 @@
 // DIR/certificate.json, DIR/junit.xml, DIR/report.md and prints the summary.
 // Exit: 0 certified, 1 not certified (FAIL/ERROR or interrupted), 5 inconclusive. A simulated
 // run exits by its verdicts too (so pipelines can be tested), but every output says SIMULATED.
+#include "harness/benchmarks/catalog.hpp"
 #include "harness/certify/certify_run.hpp"
 #include "harness/certify/stop_signal.hpp"
 #include "harness/cli/cli_files.hpp"
-#include "harness/benchmarks/catalog.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/out_dir.hpp"
 #include "harness/cli/std_output.hpp"
@@ -86,15 +86,7 @@ void add_run(CLI::App& app, Commands& cmds) {
       "run",
       "measure this node against an SLA profile and issue a certificate (exit 0 certified, 1 not "
       "certified, 5 inconclusive; simulated runs say SIMULATED everywhere)");
-  sub->add_option("--profile", args->profile,
-                  "SLA profile: a file, or the name of a shipped one (gpucert profile list)")
-      ->required()
-      ->type_name("P");
-  sub->add_option("--extends-from", args->extends_from,
-                  "let extends reach files under DIR too (repeatable; by default only the "
-                  "profile's own folder)")
-      ->type_name("DIR")
-      ->allow_extra_args(false);
+  add_profile_options(sub, args->profile, args->extends_from);
   sub->add_option("--out", args->out,
                   "output directory (default gpucert-out; locked while the run lasts; a previous "
                   "run's files there are moved into DIR/previous-<UTC>/)")

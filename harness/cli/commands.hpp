@@ -2,8 +2,8 @@
 // parses, runs the chosen action and converts typed errors to exit codes in one place.
 #pragma once
 
-#include "harness/core/error.hpp"
 #include "harness/backends/make_backend.hpp"
+#include "harness/core/error.hpp"
 
 #include <CLI/CLI.hpp>
 #include <functional>
@@ -24,6 +24,9 @@ using backends::NodeOptions;
 using backends::parse_gpu_list;
 /// --simulate, --fault and (with_gpus) --gpus.
 void add_node_options(CLI::App* app, NodeOptions& opts, bool with_gpus = true);
+/// --profile (a file or a shipped profile's name; required) and --extends-from DIR...
+void add_profile_options(CLI::App* app, std::string& profile,
+                         std::vector<std::string>& extends_from);
 
 void add_inventory(CLI::App& app, Commands& cmds);
 void add_run(CLI::App& app, Commands& cmds);

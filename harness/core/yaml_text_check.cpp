@@ -8,7 +8,7 @@
 
 namespace gpucert {
 
-void reject_yaml_cpp_hazards(const std::string& text, const std::string& file) {
+void reject_yaml_cpp_hazards(std::string_view text, const std::string& file) {
   bool document_start = true; // before the first token of a document
   int line = 0;
   std::size_t begin = 0;
