@@ -3,6 +3,7 @@
 #include "apps/bench/device_benchmarks.hpp"
 
 #include "harness/measure/lifecycle.hpp"
+#include "harness/model/targets.hpp"
 
 #include <benchmark/benchmark.h>
 #include <fmt/core.h>
@@ -118,26 +119,6 @@ std::vector<std::vector<std::string>> sweep_points(const BenchmarkDef& def) {
   return points;
 }
 
-std::vector<Target> targets(Scope scope, const std::vector<int>& gpus) {
-  std::vector<Target> out;
-  switch (scope) {
-  case Scope::gpu:
-    for (int g : gpus)
-      out.push_back({Scope::gpu, {g}});
-    break;
-  case Scope::gpu_pair:
-    for (size_t i = 0; i < gpus.size(); ++i)
-      for (size_t j = i + 1; j < gpus.size(); ++j)
-        out.push_back({Scope::gpu_pair, {gpus[i], gpus[j]}});
-    break;
-  case Scope::node:
-    if (!gpus.empty())
-      out.push_back({Scope::node, gpus});
-    break;
-  }
-  return out;
-}
-
 } // namespace
 
 std::string benchmark_name(const BenchmarkDef& def, const std::vector<std::string>& values,
@@ -168,7 +149,7 @@ int register_device_benchmarks(const Registry& registry, Backend& backend) {
       for (size_t i = 0; i < def.axes.size(); ++i)
         given[def.axes[i].name] = values[i];
       const Params params = Registry::resolve(def, given); // a bad sweep is a bug: throws
-      for (const auto& target : targets(def.scope, gpus)) {
+      for (const auto& target : targets_for(def.scope, gpus)) {
         auto entry = std::make_shared<Entry>();
         entry->def = &def;
         entry->params = params;
