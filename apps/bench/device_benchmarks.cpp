@@ -2,8 +2,8 @@
 // up once, on first use; each iteration is one sample, reported with SetIterationTime.
 #include "apps/bench/device_benchmarks.hpp"
 
-#include "harness/core/error.hpp"
-#include "harness/measure/runner.hpp"
+#include "harness/measure/lifecycle.hpp"
+#include "harness/model/targets.hpp"
 
 #include <benchmark/benchmark.h>
 #include <fmt/core.h>
@@ -25,27 +25,32 @@ struct Entry {
   bool latency = false; ///< the primary metric is a time per item (lower is better)
 };
 
-/// Create, check applicability, set up and warm up (the method's warm-up minimum).
+/// The shared lifecycle's prepare and warm-up (the method's warm-up minimum, no time floor:
+/// Google Benchmark decides how long each benchmark runs), once, on first use.
 void prepare(Entry& e) {
   if (e.instance || !e.failure.empty())
     return;
-  try {
-    e.instance = e.backend->create(*e.def, e.params, e.target);
-    std::string why = e.instance->skip_reason();
-    if (why.empty()) {
-      e.instance->setup();
-      why = e.instance->skip_reason();
-    }
-    if (!why.empty()) {
-      e.failure = "skipped: " + why; // 1.7.1 has no SkipWithMessage: skipping is an "error"
-      return;
-    }
-    e.work = e.instance->work();
-    for (int i = 0; i < SamplingPolicy{}.warmup_min; ++i)
-      e.instance->sample();
-  } catch (const std::exception& ex) {
-    e.failure = std::string("error: ") + ex.what();
+  Prepared p = gpucert::prepare(*e.backend, *e.def, e.params, e.target);
+  Outcome o = p.outcome;
+  if (o.ok()) {
+    SamplingPolicy warm;
+    warm.warmup_seconds = 0;
+    int samples = 0;
+    o = warm_up(
+        *p.instance, warm, [] { return 0.0; }, samples);
   }
+  if (!o.ok()) {
+    e.failure = o.text(); // 1.7.1 has no SkipWithMessage: skipping is an "error"
+    return;
+  }
+  e.instance = std::move(p.instance);
+  e.work = p.work;
+}
+
+/// Stops the benchmark with the outcome's text; Google Benchmark reports it as an error.
+void fail(benchmark::State& state, Entry& e, const Outcome& o) {
+  e.failure = o.text();
+  state.SkipWithError(e.failure.c_str());
 }
 
 void run(benchmark::State& state, Entry& e) {
@@ -55,26 +60,19 @@ void run(benchmark::State& state, Entry& e) {
     return;
   }
   for (auto _ : state) {
-    try {
-      state.SetIterationTime(e.instance->sample());
-    } catch (const std::exception& ex) {
-      e.failure = std::string("error: ") + ex.what();
-      state.SkipWithError(e.failure.c_str());
+    double seconds = 0;
+    const Outcome o = take_sample(*e.instance, "sample", seconds);
+    if (!o.ok()) {
+      fail(state, e, o);
       break;
     }
+    state.SetIterationTime(seconds);
   }
   if (state.error_occurred())
     return;
-  try {
-    const Verification v = e.instance->verify();
-    if (v.checked && !v.passed) {
-      e.failure = "incorrect: " + v.detail; // fast but wrong is not a result
-      state.SkipWithError(e.failure.c_str());
-      return;
-    }
-  } catch (const std::exception& ex) {
-    e.failure = std::string("error: verify: ") + ex.what();
-    state.SkipWithError(e.failure.c_str());
+  Verification v;
+  if (const Outcome o = verify(*e.instance, v); !o.ok()) {
+    fail(state, e, o); // fast but wrong is not a result
     return;
   }
   using benchmark::Counter;
@@ -121,26 +119,6 @@ std::vector<std::vector<std::string>> sweep_points(const BenchmarkDef& def) {
   return points;
 }
 
-std::vector<Target> targets(Scope scope, const std::vector<int>& gpus) {
-  std::vector<Target> out;
-  switch (scope) {
-  case Scope::gpu:
-    for (int g : gpus)
-      out.push_back({Scope::gpu, {g}});
-    break;
-  case Scope::gpu_pair:
-    for (size_t i = 0; i < gpus.size(); ++i)
-      for (size_t j = i + 1; j < gpus.size(); ++j)
-        out.push_back({Scope::gpu_pair, {gpus[i], gpus[j]}});
-    break;
-  case Scope::node:
-    if (!gpus.empty())
-      out.push_back({Scope::node, gpus});
-    break;
-  }
-  return out;
-}
-
 } // namespace
 
 std::string benchmark_name(const BenchmarkDef& def, const std::vector<std::string>& values,
@@ -171,7 +149,7 @@ int register_device_benchmarks(const Registry& registry, Backend& backend) {
       for (size_t i = 0; i < def.axes.size(); ++i)
         given[def.axes[i].name] = values[i];
       const Params params = Registry::resolve(def, given); // a bad sweep is a bug: throws
-      for (const auto& target : targets(def.scope, gpus)) {
+      for (const auto& target : targets_for(def.scope, gpus)) {
         auto entry = std::make_shared<Entry>();
         entry->def = &def;
         entry->params = params;

@@ -6,29 +6,11 @@
 // while MPI does the real rendezvous, gathers and barriers.
 #pragma once
 
+#include "apps/mpi/mpi_options.hpp"
 #include "apps/mpi/rank_channel.hpp"
 #include "harness/core/error.hpp"
 
-#include <string>
-#include <vector>
-
 namespace gpucert::coll::mpi {
-
-struct MpiOptions {
-  std::string simulate;                 ///< simulated node; empty: real GPUs and NCCL
-  std::vector<std::string> faults;      ///< --fault tokens (simulator only)
-  std::vector<std::string> collectives; ///< names from the collective table
-  std::string bytes = "1GiB";           ///< a sweep (sweep.hpp)
-  std::string dtype = "float";
-  bool inplace = false;
-  int iters = 20; ///< collectives per sample
-  bool graph = false;
-  int samples = 10; ///< timed samples per size (fixed: every rank must run the same count)
-  int warmup = 3;
-  double timeout_s = 60; ///< per-sample collective deadline; rank 0's straggler deadline
-  std::string out;       ///< results file rank 0 writes
-  std::vector<std::string> command_line;
-};
 
 /// Runs the plan on this rank. Rank 0 returns the exit code of the run (0 every measurement ok
 /// or skipped, 1 an error or a wrong result); the others return ExitCode::certified. A rank that

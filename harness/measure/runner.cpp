@@ -2,43 +2,15 @@
 // timed window, verification after it. Device trouble becomes a status, never an exception.
 #include "harness/measure/runner.hpp"
 
-#include "harness/core/error.hpp"
 #include "harness/core/utc_time.hpp"
+#include "harness/measure/lifecycle.hpp"
 #include "harness/stats/interval.hpp"
 
-#include <cmath>
-#include <exception>
 #include <fmt/core.h>
 
 namespace gpucert {
 
 namespace {
-
-/// Upper bound on warm-up samples, in case an instance reports near-zero device time per sample
-/// (warmup_seconds would then never be reached before the time budget).
-constexpr int kMaxWarmupSamples = 100000;
-
-double checked_sample(BenchmarkInstance& inst) {
-  const double s = inst.sample();
-  if (!std::isfinite(s) || s <= 0)
-    throw InternalError(fmt::format("sample returned an invalid time ({} s)", s));
-  return s;
-}
-
-/// Runs `fn`; on any exception records status error with "<phase>: <what>" and returns false.
-template <typename Fn> bool guarded(Measurement& m, const std::string& phase, Fn&& fn) {
-  try {
-    fn();
-    return true;
-  } catch (const std::exception& e) {
-    m.status = MeasurementStatus::error;
-    m.message = fmt::format("{}: {}", phase, e.what());
-  } catch (...) {
-    m.status = MeasurementStatus::error;
-    m.message = fmt::format("{}: unknown exception", phase);
-  }
-  return false;
-}
 
 /// The primary metric decides when the estimate is tight enough: it is the figure clauses judge.
 /// Without metrics (none declared) the raw seconds are used.
@@ -87,56 +59,23 @@ Measurement measure(Backend& backend, const BenchmarkDef& def, const Params& par
     return m;
   };
 
-  std::unique_ptr<BenchmarkInstance> inst;
-  if (!guarded(m, "create", [&] { inst = backend.create(def, m.params, target); }))
-    return finish("error");
-  auto skipped = [&] {
-    const std::string why = inst->skip_reason();
-    if (why.empty())
-      return false;
-    m.status = MeasurementStatus::skipped;
-    m.message = why;
-    return true;
-  };
-  if (skipped())
-    return finish("skipped");
-  if (!guarded(m, "setup", [&] { inst->setup(); }))
-    return finish("error");
-  if (skipped())
-    return finish("skipped"); // some reasons are only known once set up
-  Work work{};
-  if (!guarded(m, "setup", [&] { work = inst->work(); }))
-    return finish("error");
+  Prepared prepared = prepare(backend, def, m.params, target);
+  prepared.outcome.record(m);
+  if (!prepared.outcome.ok())
+    return finish(m.status == MeasurementStatus::skipped ? "skipped" : "error");
+  BenchmarkInstance& inst = *prepared.instance;
+  const Work work = prepared.work;
   m.bytes_per_sample = work.bytes;
   m.flops_per_sample = work.flops;
   m.items_per_sample = work.items;
 
-  // Warm-up: module loading, handle creation, heuristics and clocks settle before timing counts.
-  // At least warmup_min samples and warmup_seconds of device time; never more than half the
-  // time budget, so the timed window keeps at least half of it.
-  double warm_device_s = 0;
-  const bool warmed = guarded(m, "warm-up", [&] {
-    while (m.warmup_samples < policy.warmup_min || warm_device_s < policy.warmup_seconds) {
-      if (m.warmup_samples >= policy.warmup_min &&
-          (elapsed() >= policy.max_seconds / 2 || m.warmup_samples >= kMaxWarmupSamples))
-        break;
-      warm_device_s += checked_sample(*inst);
-      ++m.warmup_samples;
-    }
-  });
-  if (!warmed)
+  const Outcome warmed = warm_up(inst, policy, elapsed, m.warmup_samples);
+  warmed.record(m);
+  if (!warmed.ok())
     return finish("error");
 
-  std::unique_ptr<TelemetrySampler> sampler;
-  std::string telemetry_problem;
-  try {
-    sampler = backend.telemetry(target.gpus);
-    if (sampler)
-      sampler->start();
-  } catch (const std::exception& e) {
-    sampler.reset();
-    telemetry_problem = fmt::format("telemetry could not start: {}", e.what());
-  }
+  TelemetryWindow window;
+  window.open(backend, target.gpus);
 
   // Adaptive sampling. The rule is checked after every sample once min_samples are in:
   //   relative half-width of the median's order-statistic CI < target_rel_ci → target_ci_reached
@@ -144,9 +83,13 @@ Measurement measure(Backend& backend, const BenchmarkDef& def, const Params& par
   // and, at any count, the budget: max_samples → max_samples; max_seconds → time_budget.
   std::string stop;
   while (stop.empty()) {
-    const size_t index = m.seconds.size() + 1;
-    if (!guarded(m, fmt::format("sample {}", index),
-                 [&] { record_sample(def, work, checked_sample(*inst), m); })) {
+    const std::string label = fmt::format("sample {}", m.seconds.size() + 1);
+    double seconds = 0;
+    Outcome sampled = take_sample(inst, label, seconds);
+    if (sampled.ok()) // a metric that cannot be derived fails the sample too
+      sampled = guarded(label, [&] { record_sample(def, work, seconds, m); });
+    if (!sampled.ok()) {
+      sampled.record(m);
       stop = "error";
       break;
     }
@@ -164,31 +107,16 @@ Measurement measure(Backend& backend, const BenchmarkDef& def, const Params& par
       stop = "time_budget";
   }
 
-  if (sampler) {
-    try {
-      m.telemetry = sampler->stop();
-    } catch (const std::exception& e) {
-      telemetry_problem = fmt::format("telemetry could not be read: {}", e.what());
-    }
-  }
-  if (!telemetry_problem.empty() || (!sampler && m.telemetry.empty()))
-    m.telemetry = telemetry_unavailable(
-        target, telemetry_problem.empty() ? "backend gives no telemetry" : telemetry_problem);
+  m.telemetry = window.close();
+  if (!window.problem().empty())
+    m.telemetry = telemetry_unavailable(target, window.problem());
 
   if (m.status == MeasurementStatus::error)
     return finish(stop);
 
   // Verification after the timed window: it reads the output of the last sample.
-  guarded(m, "verify", [&] { m.verification = inst->verify(); });
-  if (m.status == MeasurementStatus::ok && m.verification.checked && !m.verification.passed) {
-    m.status = MeasurementStatus::incorrect;
-    m.message = "result check failed: " + m.verification.detail;
-  }
-  try {
-    m.extra = inst->evidence();
-  } catch (const std::exception& e) { // missing evidence does not unmake a measurement
-    m.extra = {{"evidence_error", e.what()}};
-  }
+  verify(inst, m.verification).record(m);
+  m.extra = evidence(inst);
   return finish(stop);
 }
 

@@ -1,6 +1,6 @@
 // The measurement method as recorded in every results file, so a figure always travels with the
 // rules that produced it (prose: harness/measure/METHOD.md).
-#include "harness/measure/runner.hpp"
+#include "harness/measure/sampling_policy.hpp"
 
 namespace gpucert {
 
