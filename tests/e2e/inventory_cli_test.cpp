@@ -33,9 +33,28 @@ TEST(InventoryCli, NoDriverIsOneLineAndExit3) {
   EXPECT_EQ(lines(r.err), 1) << r.err;
   const bool no_driver =
       r.err.find("no NVIDIA driver: /nonexistent/libnvidia-ml.so.1 not found") != std::string::npos;
-  const bool no_cuda = r.err.find("built without CUDA") != std::string::npos;
+  // A build without the CUDA backend plugin says so instead.
+  const bool no_cuda = r.err.find("has no CUDA backend") != std::string::npos;
   EXPECT_TRUE(no_driver || no_cuda) << r.err;
   EXPECT_NE(r.err.find("--simulate"), std::string::npos) << "the line should say what to try";
+}
+
+TEST(InventoryCli, MissingCudaPluginIsOneLineAndExit3) {
+  const CliResult r =
+      run_cli({"inventory"}, {"GPUCERT_CUDA_PLUGIN=/nonexistent/libgpucert-cuda.so"});
+  EXPECT_EQ(r.rc, 3) << r.out << r.err;
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("has no CUDA backend (/nonexistent/libgpucert-cuda.so is not there)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("--simulate"), std::string::npos) << "the line should say what to try";
+}
+
+TEST(InventoryCli, PluginFromAnotherBuildIsRefused) {
+  // Any shared object without the plugin's entry points stands in for a foreign plugin.
+  const CliResult r = run_cli({"inventory"}, {"GPUCERT_CUDA_PLUGIN=libm.so.6"});
+  EXPECT_EQ(r.rc, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("is not a gpucert CUDA backend plugin"), std::string::npos) << r.err;
 }
 
 TEST(InventoryCli, ThisMachine) {
