@@ -3,6 +3,8 @@
 
 namespace gpucert::report {
 
-std::string render_json(const Certificate& c) { return to_json(c).dump(2) + "\n"; }
+std::string render_json(const Certificate& c) {
+  return to_json(c).dump(2) + "\n";
+}
 
 } // namespace gpucert::report

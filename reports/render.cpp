@@ -15,12 +15,14 @@
 
 namespace gpucert::report {
 
-#define GPUCERT_DECLARE_RENDERER(name, fn, file, description) std::string render_##fn(const Certificate&);
+#define GPUCERT_DECLARE_RENDERER(name, fn, file, description)                                      \
+  std::string render_##fn(const Certificate&);
 GPUCERT_REPORT_FORMATS(GPUCERT_DECLARE_RENDERER)
 #undef GPUCERT_DECLARE_RENDERER
 
 const std::vector<Format>& formats() {
-#define GPUCERT_FORMAT_ENTRY(name, fn, file, description) Format{name, file, description, render_##fn},
+#define GPUCERT_FORMAT_ENTRY(name, fn, file, description)                                          \
+  Format{name, file, description, render_##fn},
   static const std::vector<Format> table = {GPUCERT_REPORT_FORMATS(GPUCERT_FORMAT_ENTRY)};
 #undef GPUCERT_FORMAT_ENTRY
   return table;
@@ -40,6 +42,8 @@ const Format& format(const std::string& name) {
   throw InputError(fmt::format("--format '{}' is not a report format ({})", name, format_list()));
 }
 
-std::string render(const std::string& name, const Certificate& c) { return format(name).render(c); }
+std::string render(const std::string& name, const Certificate& c) {
+  return format(name).render(c);
+}
 
 } // namespace gpucert::report

@@ -1,11 +1,13 @@
 // The choice of backend a command's --simulate / --fault / --gpus imply: the simulator, or the
 // CUDA backend loaded at run time.
-#include "harness/backends/sim/sim_backend.hpp"
 #include "harness/backends/make_backend.hpp"
+
+#include "harness/backends/cuda_plugin.hpp"
+#include "harness/backends/sim/faults.hpp"
+#include "harness/backends/sim/sim_backend.hpp"
+#include "harness/backends/sim/sim_node.hpp"
 #include "harness/core/error.hpp"
 #include "harness/core/input_file.hpp"
-#include "harness/backends/sim/faults.hpp"
-#include "harness/backends/sim/sim_node.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -13,8 +15,6 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <sstream>
-
-#include "harness/backends/cuda_plugin.hpp"
 
 namespace gpucert::backends {
 

@@ -1,5 +1,6 @@
 // The registry of built-in benchmarks, and the metric/axis builders the family files share.
 #include "harness/benchmarks/catalog.hpp"
+
 #include "harness/benchmarks/families.hpp"
 
 namespace gpucert {

@@ -3,9 +3,9 @@
 #pragma once
 
 #include "harness/measure/backend.hpp"
+#include "harness/model/certificate.hpp"
 #include "harness/model/results.hpp"
 #include "harness/profile/profile.hpp"
-#include "harness/model/certificate.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>

@@ -1,4 +1,5 @@
-// `gpucert report CERT.json --format F [-o FILE]`: renders a certificate (formats: reports/render.cpp).
+// `gpucert report CERT.json --format F [-o FILE]`: renders a certificate (formats:
+// reports/render.cpp).
 #include "harness/certify/atomic_file.hpp"
 #include "harness/cli/cli_files.hpp"
 #include "harness/cli/commands.hpp"

@@ -1,10 +1,10 @@
 // The locked, single-run output directory (see out_dir.hpp).
 #include "harness/cli/out_dir.hpp"
-#include "reports/render.hpp"
 
 #include "harness/certify/atomic_file.hpp"
 #include "harness/core/error.hpp"
 #include "harness/core/utc_time.hpp"
+#include "reports/render.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <mutex>
 
-
 extern char** environ;
 
 namespace gpucert::coll {

@@ -1,8 +1,8 @@
 // Guarded YAML parsing (see yaml_input.hpp for why each limit exists).
 #include "harness/core/yaml_input.hpp"
-#include "harness/core/yaml_text_check.hpp"
 
 #include "harness/core/error.hpp"
+#include "harness/core/yaml_text_check.hpp"
 
 #include <fmt/core.h>
 #include <vector>

@@ -1,9 +1,9 @@
 // Internal pieces of the verdict engine: check skeletons, health/match checks, cause attribution.
 #pragma once
 
+#include "harness/model/certificate.hpp"
 #include "harness/model/results.hpp"
 #include "harness/profile/profile.hpp"
-#include "harness/model/certificate.hpp"
 
 #include <string>
 #include <vector>

@@ -34,7 +34,8 @@ Verdict decide(const stats::Interval& ci, const profile::Clause& c) {
   return Verdict::inconclusive;
 }
 
-std::function<bool(const Measurement&)> decided_rule(std::vector<profile::Clause> clauses, double confidence) {
+std::function<bool(const Measurement&)> decided_rule(std::vector<profile::Clause> clauses,
+                                                     double confidence) {
   return [clauses = std::move(clauses), confidence](const Measurement& m) {
     for (const auto& c : clauses) {
       auto it = m.metrics.find(c.metric);

@@ -59,7 +59,7 @@ struct Clause {
   Params params;         ///< as written (profile text); `resolved` after validation
   Params resolved;       ///< every axis filled and canonical (benchmark metrics only)
   std::string benchmark; ///< registry name for benchmark metrics; empty for health metrics
-  std::string unit;      ///< of the benchmark metric (the registry's), so evaluation needs no registry
+  std::string unit; ///< of the benchmark metric (the registry's), so evaluation needs no registry
   bool higher_is_better = true;
   Scope each = Scope::gpu;
   std::string stat = "median";

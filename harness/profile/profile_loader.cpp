@@ -368,8 +368,8 @@ Profile parse_chain(const Registry& registry, const std::string& text, const std
 
 } // namespace
 
-Profile parse_profile(const Registry& registry, const std::string& text,
-                      const std::string& source, const std::string& base_dir) {
+Profile parse_profile(const Registry& registry, const std::string& text, const std::string& source,
+                      const std::string& base_dir) {
   std::error_code ec;
   return parse_chain(registry, text, source, base_dir, {fs::weakly_canonical(base_dir, ec)});
 }

@@ -138,7 +138,8 @@ TEST(ProfileCli, ShowPrintsTheMergedProfileAndItsFingerprint) {
   Elsewhere cwd;
   const auto r = run_cli({"profile", "show", "h100-sxm5-80gb-8x-quick"});
   ASSERT_EQ(r.rc, 0) << r.err;
-  const profile::Profile p = profile::load_profile(builtin_registry(), kShipped + "/h100-sxm5-80gb-8x-quick.yaml");
+  const profile::Profile p =
+      profile::load_profile(builtin_registry(), kShipped + "/h100-sxm5-80gb-8x-quick.yaml");
   EXPECT_NE(r.out.find("# sha256 " + p.sha256 + "\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("h100-sxm5-80gb-8x-standard.yaml (sha256 "), std::string::npos)
       << "lists the base it extends: " << r.out;

@@ -1,9 +1,9 @@
 // libFuzzer target: simulator fault tokens (`--fault`, one per line of the input) through
 // parse_faults, against a GPU count and against each built-in node. Bad input must end in
 // InputError; any other exception, a crash, a leak or UB is a finding.
-#include "harness/core/error.hpp"
 #include "harness/backends/sim/faults.hpp"
 #include "harness/backends/sim/sim_node.hpp"
+#include "harness/core/error.hpp"
 
 #include <cstddef>
 #include <cstdint>

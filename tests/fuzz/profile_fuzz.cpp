@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string text(reinterpret_cast<const char*>(data), size);
   try {
     // `extends: NAME` resolves against the shipped profiles, so merging is reached too.
-    (void)gpucert::profile::parse_profile(gpucert::builtin_registry(), text, "fuzz.yaml", GPUCERT_FUZZ_PROFILE_DIR);
+    (void)gpucert::profile::parse_profile(gpucert::builtin_registry(), text, "fuzz.yaml",
+                                          GPUCERT_FUZZ_PROFILE_DIR);
   } catch (const gpucert::InputError&) {
     // expected: rejected with the bad-input error
   }

@@ -1,7 +1,7 @@
 // libFuzzer target: a simulator node description (YAML text) through parse_node.
 // Bad input must end in InputError; any other exception, a crash, a leak or UB is a finding.
-#include "harness/core/error.hpp"
 #include "harness/backends/sim/sim_node.hpp"
+#include "harness/core/error.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,13 +1,13 @@
 // Planning and running a certification on the simulator in-process: shared measurements,
 // scopes, tiers and durations, results kept on disk, an interrupted run.
-#include "harness/benchmarks/catalog.hpp"
 #include "harness/backends/sim/sim_backend.hpp"
+#include "harness/backends/sim/sim_node.hpp"
+#include "harness/benchmarks/catalog.hpp"
 #include "harness/certify/atomic_file.hpp"
 #include "harness/certify/certify_run.hpp"
 #include "harness/certify/plan.hpp"
 #include "harness/certify/stop_signal.hpp"
 #include "harness/core/error.hpp"
-#include "harness/backends/sim/sim_node.hpp"
 
 #include <csignal>
 #include <filesystem>
@@ -22,8 +22,9 @@ namespace {
 namespace fs = std::filesystem;
 
 profile::Profile parse(const std::string& clauses, const std::string& extra = "") {
-  return profile::parse_profile(builtin_registry(), 
-      "schema: gpucert/profile/v1\nname: t\n" + extra + "clauses:\n" + clauses, "t.yaml");
+  return profile::parse_profile(
+      builtin_registry(), "schema: gpucert/profile/v1\nname: t\n" + extra + "clauses:\n" + clauses,
+      "t.yaml");
 }
 
 TEST(Plan, ClausesOnTheSameExperimentShareOneMeasurement) {

@@ -4,10 +4,10 @@
 #if defined(GPUCERT_HAVE_CUDA)
 
 #include "harness/backends/cuda/checksum.hpp"
+#include "harness/backends/cuda/cuda_check.hpp"
 #include "harness/backends/cuda/gemm_dtype.hpp"
 #include "harness/backends/cuda/numa.hpp"
 #include "harness/backends/cuda/params.hpp"
-#include "harness/backends/cuda/cuda_check.hpp"
 #include "kernels/pattern.cuh"
 #include "tests/support/cli.hpp"
 

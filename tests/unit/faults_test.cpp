@@ -1,8 +1,8 @@
 // Fault grammar: every valid form parses to what it says; every malformed or impossible token
 // is an InputError that names the token.
-#include "harness/core/error.hpp"
 #include "harness/backends/sim/faults.hpp"
 #include "harness/backends/sim/sim_node.hpp"
+#include "harness/core/error.hpp"
 
 #include <gtest/gtest.h>
 

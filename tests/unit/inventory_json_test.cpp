@@ -1,11 +1,11 @@
 // Inventory JSON (gpucert/inventory/v1): the schema's required keys, nulls always explained in
 // "unavailable", a lossless round trip, and errors that name the offending field.
-#include "harness/core/error.hpp"
-#include "harness/model/inventory.hpp"
-#include "harness/model/inventory_fields.hpp"
 #include "harness/backends/sim/faults.hpp"
 #include "harness/backends/sim/sim_inventory.hpp"
 #include "harness/backends/sim/sim_node.hpp"
+#include "harness/core/error.hpp"
+#include "harness/model/inventory.hpp"
+#include "harness/model/inventory_fields.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
 // Inputs fuzzing found that escaped the parsers' InputError contract (crash or endless loop).
 // The same inputs are seeds in tests/fuzz/corpus/, replayed by the sanitizer tier.
+#include "harness/backends/sim/sim_node.hpp"
 #include "harness/benchmarks/catalog.hpp"
 #include "harness/core/error.hpp"
 #include "harness/profile/profile.hpp"
-#include "harness/backends/sim/sim_node.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,9 @@ using gpucert::InputError;
 TEST(ParserFuzzRegression, DocumentStartingWithCommaIsRefusedNotLooped) {
   // yaml-cpp 0.7 never returns on these; the guard refuses them first.
   for (const char* text : {",a\n", "# comment\n,a: {b\n", "  ,a\n", "a: 1\n---\n,b\n"}) {
-    EXPECT_THROW(gpucert::profile::parse_profile(gpucert::builtin_registry(), text, "p.yaml"), InputError) << text;
+    EXPECT_THROW(gpucert::profile::parse_profile(gpucert::builtin_registry(), text, "p.yaml"),
+                 InputError)
+        << text;
     EXPECT_THROW(gpucert::sim::parse_node(text, "n.yaml"), InputError) << text;
   }
 }
@@ -22,7 +24,8 @@ TEST(ParserFuzzRegression, CommaLaterInADocumentIsStillYaml) {
   EXPECT_THROW(
       {
         try {
-          gpucert::profile::parse_profile(gpucert::builtin_registry(), "schema: gpucert/profile/v1\nx: [a\n  , b]\n", "p.yaml");
+          gpucert::profile::parse_profile(gpucert::builtin_registry(),
+                                          "schema: gpucert/profile/v1\nx: [a\n  , b]\n", "p.yaml");
         } catch (const InputError& e) {
           EXPECT_EQ(std::string(e.what()).find("cannot start with ','"), std::string::npos)
               << e.what();

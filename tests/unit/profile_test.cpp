@@ -74,14 +74,16 @@ TEST(ShippedProfiles, NameIsTheFileStem) {
     if (e.path().extension() != ".yaml")
       continue;
     ++n;
-    EXPECT_EQ(load_profile(builtin_registry(), e.path().string()).name, e.path().stem().string()) << e.path();
+    EXPECT_EQ(load_profile(builtin_registry(), e.path().string()).name, e.path().stem().string())
+        << e.path();
   }
   EXPECT_GE(n, 4);
 }
 
 TEST(ShippedProfiles, StandardH100HasTheContractedClauses) {
   const Profile p =
-      load_profile(builtin_registry(), std::string(GPUCERT_SOURCE_DIR) + "/profiles/h100-sxm5-80gb-8x-standard.yaml");
+      load_profile(builtin_registry(),
+                   std::string(GPUCERT_SOURCE_DIR) + "/profiles/h100-sxm5-80gb-8x-standard.yaml");
   EXPECT_EQ(p.name, "h100-sxm5-80gb-8x-standard");
   EXPECT_EQ(p.tier, Tier::standard);
   EXPECT_EQ(p.match.gpu_count, 8);
@@ -168,7 +170,8 @@ clauses:
   - {id: gemm-bf16, min: 700, params: {m: 4096}}
   - {id: launch, metric: launch.stream.us, max: 3}
 )";
-  const Profile p = parse_profile(builtin_registry(), child, kData + "/good/child.yaml", kData + "/good");
+  const Profile p =
+      parse_profile(builtin_registry(), child, kData + "/good/child.yaml", kData + "/good");
   EXPECT_EQ(p.name, "child");
   EXPECT_EQ(p.tier, Tier::quick);
   EXPECT_EQ(p.match.nvlink_links_per_gpu, 12); // overridden: a SKU variant with fewer links
@@ -194,7 +197,8 @@ match: {nvlink_links_per_gpu: null}
 clauses:
   - {id: hbm-triad, min: null, max: 9000}
 )";
-  const Profile p = parse_profile(builtin_registry(), child, kData + "/good/child.yaml", kData + "/good");
+  const Profile p =
+      parse_profile(builtin_registry(), child, kData + "/good/child.yaml", kData + "/good");
   EXPECT_FALSE(p.match.nvlink_links_per_gpu);
   const Clause& hbm = p.clauses[1];
   EXPECT_FALSE(hbm.min);
@@ -205,7 +209,8 @@ TEST(ProfileParse, ErrorsInAnOverrideNameTheChildFile) {
   const std::string child =
       "schema: gpucert/profile/v1\nname: child\nextends: base.yaml\nclauses:\n"
       "  - {id: gemm-bf16, stat: average}\n";
-  const std::string msg = message_of([&] { parse_profile(builtin_registry(), child, "child.yaml", kData + "/good"); });
+  const std::string msg =
+      message_of([&] { parse_profile(builtin_registry(), child, "child.yaml", kData + "/good"); });
   EXPECT_NE(msg.find("child.yaml:5:"), std::string::npos) << msg;
   EXPECT_NE(msg.find("key 'stat'"), std::string::npos) << msg;
 }
@@ -235,7 +240,8 @@ TEST_P(BadProfile, IsAnInputErrorWithFileLineAndColumn) {
   }
   std::string msg;
   try {
-    load_profile(builtin_registry(), path, {kData}); // 29 extends ../good/base.yaml: allowed explicitly
+    load_profile(builtin_registry(), path,
+                 {kData}); // 29 extends ../good/base.yaml: allowed explicitly
     FAIL() << path << " was accepted";
   } catch (const InputError& e) {
     msg = e.what();
@@ -278,10 +284,14 @@ TEST(HostileProfile, HugeFileIsRejectedBeforeParsing) {
 }
 
 TEST(HostileProfile, NotARegularFile) {
-  EXPECT_NE(message_of([] { load_profile(builtin_registry(), "/dev/zero"); }).find("not a regular file"),
+  EXPECT_NE(
+      message_of([] { load_profile(builtin_registry(), "/dev/zero"); }).find("not a regular file"),
+      std::string::npos);
+  EXPECT_NE(message_of([] { load_profile(builtin_registry(), kData); }).find("not a regular file"),
             std::string::npos);
-  EXPECT_NE(message_of([] { load_profile(builtin_registry(), kData); }).find("not a regular file"), std::string::npos);
-  EXPECT_NE(message_of([] { load_profile(builtin_registry(), kData + "/nope.yaml"); }).find("no such file"),
+  EXPECT_NE(message_of([] {
+              load_profile(builtin_registry(), kData + "/nope.yaml");
+            }).find("no such file"),
             std::string::npos);
 }
 
@@ -296,7 +306,8 @@ TEST(HostileProfile, ExtendsChainDeeperThanTheLimit) {
     else
       out << "clauses:\n  - {id: x, metric: gemm.tflops, min: 1}\n";
   }
-  const std::string msg = message_of([&] { load_profile(builtin_registry(), (dir / "p0.yaml").string()); });
+  const std::string msg =
+      message_of([&] { load_profile(builtin_registry(), (dir / "p0.yaml").string()); });
   fs::remove_all(dir);
   EXPECT_NE(msg.find("levels of extends"), std::string::npos) << msg;
 }

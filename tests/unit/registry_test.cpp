@@ -1,9 +1,9 @@
 // The registry and the catalogue: names, axes and metrics as `gpucert list` and profiles/README.md
 // document them, parameter resolution and its errors, byte sizes, and a backend for every
 // benchmark.
-#include "harness/core/error.hpp"
 #include "harness/backends/sim/models/models.hpp"
 #include "harness/benchmarks/catalog.hpp"
+#include "harness/core/error.hpp"
 #include "harness/measure/benchmark.hpp"
 #if GPUCERT_HAVE_CUDA
 #include "harness/backends/cuda/cuda_backend.hpp"

@@ -1,10 +1,10 @@
 // Faults a real inventory would show also show in the simulated one: a PCIe link trained down,
 // NVLink links down, ECC counts with a pending remap, a lost GPU's fields gone with the reason;
 // a thermal fault stays invisible at idle.
-#include "harness/model/inventory_fields.hpp"
 #include "harness/backends/sim/faults.hpp"
 #include "harness/backends/sim/sim_inventory.hpp"
 #include "harness/backends/sim/sim_node.hpp"
+#include "harness/model/inventory_fields.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
 // Simulator models: healthy figures sit at the node's achievable figures, and every fault moves
 // the figure it should, on the GPU or link it names only (lost, sdc and thermal included).
-#include "harness/benchmarks/catalog.hpp"
+#include "harness/backends/sim/faults.hpp"
 #include "harness/backends/sim/sim_backend.hpp"
+#include "harness/backends/sim/sim_node.hpp"
+#include "harness/benchmarks/catalog.hpp"
 #include "harness/core/error.hpp"
 #include "harness/measure/runner.hpp"
-#include "harness/backends/sim/faults.hpp"
-#include "harness/backends/sim/sim_node.hpp"
 #include "harness/stats/interval.hpp"
 
 #include <algorithm>

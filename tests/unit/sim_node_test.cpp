@@ -1,11 +1,11 @@
 // Simulator nodes are data: each built-in file loads, describes a realistic SKU with every
 // inventory field given or explained, and carries every performance key. Bad files are
 // InputErrors with source:line:col.
-#include "harness/core/error.hpp"
-#include "harness/model/inventory_fields.hpp"
 #include "harness/backends/sim/faults.hpp"
 #include "harness/backends/sim/sim_inventory.hpp"
 #include "harness/backends/sim/sim_node.hpp"
+#include "harness/core/error.hpp"
+#include "harness/model/inventory_fields.hpp"
 
 #include <gtest/gtest.h>
 #include <set>

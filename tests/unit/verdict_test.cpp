@@ -1,11 +1,11 @@
 // The verdict engine on hand-built results: PASS / FAIL / INCONCLUSIVE / ERROR / SKIPPED, failing
 // closed, cause attribution, match checks, outcome and exit code, determinism.
 #include "harness/benchmarks/catalog.hpp"
-#include "harness/measure/runner.hpp"
 #include "harness/evaluate/evaluate.hpp"
 #include "harness/measure/benchmark.hpp"
-#include "harness/profile/profile.hpp"
+#include "harness/measure/runner.hpp"
 #include "harness/model/certificate.hpp"
+#include "harness/profile/profile.hpp"
 
 #include <gtest/gtest.h>
 
@@ -281,7 +281,8 @@ TEST(Verdict, NothingPassedNeverCertifies) {
   Results r;
   r.complete = true;
   const auto cert =
-      evaluate(profile::parse_profile(builtin_registry(), "schema: gpucert/profile/v1\nname: x\nclauses:\n"
+      evaluate(profile::parse_profile(builtin_registry(),
+                                      "schema: gpucert/profile/v1\nname: x\nclauses:\n"
                                       "  - {id: h, metric: hbm.triad.gbps, min: 1}\n",
                                       "x.yaml"),
                r);

@@ -2,8 +2,8 @@
 // CUDA_VISIBLE_DEVICES and CUDA_DEVICE_ORDER cannot mix two GPUs' records.
 #include "harness/backends/cuda/cuda_backend.hpp"
 
-#include "harness/backends/cuda/library_versions.hpp"
 #include "harness/backends/cuda/cuda_check.hpp"
+#include "harness/backends/cuda/library_versions.hpp"
 #include "harness/core/error.hpp"
 #include "harness/core/utc_time.hpp"
 #include "harness/inventory/nvml_inventory.hpp"

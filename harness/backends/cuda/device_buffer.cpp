@@ -1,8 +1,8 @@
 // Device allocations.
 #include "harness/backends/cuda/device_buffer.hpp"
 
-#include "harness/backends/cuda/device_scope.hpp"
 #include "harness/backends/cuda/cuda_check.hpp"
+#include "harness/backends/cuda/device_scope.hpp"
 
 #include <cuda_runtime_api.h>
 #include <fmt/core.h>

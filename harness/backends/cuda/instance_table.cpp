@@ -28,6 +28,8 @@ const InstanceTable& builtin_instances() {
   return table;
 }
 
-const InstanceTable& CudaBackend::instances() const { return builtin_instances(); }
+const InstanceTable& CudaBackend::instances() const {
+  return builtin_instances();
+}
 
 } // namespace gpucert::cuda

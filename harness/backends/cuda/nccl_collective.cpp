@@ -5,6 +5,7 @@
 
 #include "harness/backends/cuda/nccl_collective.hpp"
 
+#include "harness/backends/cuda/cuda_check.hpp"
 #include "harness/backends/cuda/device_buffer.hpp"
 #include "harness/backends/cuda/nccl_clique.hpp"
 #include "harness/backends/cuda/stream.hpp"
@@ -12,7 +13,6 @@
 #include "harness/collectives/check.hpp"
 #include "harness/collectives/collective_plan.hpp"
 #include "harness/collectives/nccl_env.hpp"
-#include "harness/backends/cuda/cuda_check.hpp"
 #include "kernels/nccl_check_kernels.cuh"
 #include "kernels/spin_kernel.cuh"
 

@@ -2,8 +2,8 @@
 // libnuma is not a dependency.
 #include "harness/backends/cuda/pinned_buffer.hpp"
 
-#include "harness/backends/cuda/numa.hpp"
 #include "harness/backends/cuda/cuda_check.hpp"
+#include "harness/backends/cuda/numa.hpp"
 
 #include <cerrno>
 #include <cstring>

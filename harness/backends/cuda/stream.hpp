@@ -1,8 +1,8 @@
 // Move-only CUDA stream and event owners, and the elapsed time between two events.
 #pragma once
 
-#include "harness/backends/cuda/device_scope.hpp"
 #include "harness/backends/cuda/cuda_check.hpp"
+#include "harness/backends/cuda/device_scope.hpp"
 
 #include <cuda_runtime_api.h>
 #include <utility>

@@ -1,11 +1,11 @@
 // The simulated node: virtual clock, per-GPU load (thermal fault, telemetry), lost GPUs, silicon
 // spread and noise. The benchmark models (models/) turn these into sample times.
 #include "harness/backends/sim/sim_backend.hpp"
-#include "harness/backends/sim/models/models.hpp"
 
+#include "harness/backends/sim/models/models.hpp"
+#include "harness/backends/sim/sim_inventory.hpp"
 #include "harness/backends/sim/sim_telemetry.hpp"
 #include "harness/core/error.hpp"
-#include "harness/backends/sim/sim_inventory.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -45,7 +45,9 @@ SimBackend::SimBackend(SimNode node, FaultSet faults, std::vector<int> gpus, std
   }
 }
 
-const InstanceTable& SimBackend::instances() const { return builtin_models().instances; }
+const InstanceTable& SimBackend::instances() const {
+  return builtin_models().instances;
+}
 
 Inventory SimBackend::inventory() {
   Inventory inv = inventory_with_faults(node_, faults_, clock_s_);

@@ -2,9 +2,9 @@
 // fault factors and noise, on a virtual clock. Everything it yields is SIMULATED.
 #pragma once
 
-#include "harness/measure/backend.hpp"
 #include "harness/backends/sim/faults.hpp"
 #include "harness/backends/sim/sim_node.hpp"
+#include "harness/measure/backend.hpp"
 
 #include <memory>
 #include <random>

@@ -75,8 +75,8 @@ std::unique_ptr<BenchmarkInstance> make_hbm_model(const BenchmarkContext& ctx,
 void add_hbm_models(const Registry& registry, ModelTable& t) {
   for (const BenchmarkDef* def : registry.family("hbm")) {
     const std::string variant = variant_of(def->name);
-    t.instances.add(def->name,
-                    [variant](const BenchmarkContext& ctx) { return make_hbm_model(ctx, variant); });
+    t.instances.add(
+        def->name, [variant](const BenchmarkContext& ctx) { return make_hbm_model(ctx, variant); });
     for (const auto& p : kPatterns)
       if (variant == p.op)
         t.figures.insert(p.figure);

@@ -45,8 +45,9 @@ std::unique_ptr<BenchmarkInstance> make_launch_model(const BenchmarkContext& ctx
 void add_launch_models(const Registry& registry, ModelTable& t) {
   for (const BenchmarkDef* def : registry.family("launch")) {
     const std::string variant = variant_of(def->name);
-    t.instances.add(def->name,
-                    [variant](const BenchmarkContext& ctx) { return make_launch_model(ctx, variant); });
+    t.instances.add(def->name, [variant](const BenchmarkContext& ctx) {
+      return make_launch_model(ctx, variant);
+    });
     t.figures.insert(def->name);
   }
 }

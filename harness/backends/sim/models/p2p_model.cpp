@@ -52,8 +52,8 @@ std::unique_ptr<BenchmarkInstance> make_p2p_model(const BenchmarkContext& ctx,
 void add_p2p_models(const Registry& registry, ModelTable& t) {
   for (const BenchmarkDef* def : registry.family("p2p")) {
     const std::string variant = variant_of(def->name);
-    t.instances.add(def->name,
-                    [variant](const BenchmarkContext& ctx) { return make_p2p_model(ctx, variant); });
+    t.instances.add(
+        def->name, [variant](const BenchmarkContext& ctx) { return make_p2p_model(ctx, variant); });
     t.figures.insert(def->name);
   }
 }

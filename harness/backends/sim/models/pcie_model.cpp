@@ -84,8 +84,9 @@ std::unique_ptr<BenchmarkInstance> make_pcie_model(const BenchmarkContext& ctx,
 void add_pcie_models(const Registry& registry, ModelTable& t) {
   for (const BenchmarkDef* def : registry.family("pcie")) {
     const std::string variant = variant_of(def->name);
-    t.instances.add(def->name,
-                    [variant](const BenchmarkContext& ctx) { return make_pcie_model(ctx, variant); });
+    t.instances.add(def->name, [variant](const BenchmarkContext& ctx) {
+      return make_pcie_model(ctx, variant);
+    });
     t.figures.insert(def->name);
   }
 }
