@@ -44,6 +44,7 @@ YAML::Node parse_yaml_text(std::string_view text, const std::string& file, const
                      kind.max_bytes));
   check_text(text, file);
   reject_yaml_cpp_hazards(text, file); // before yaml-cpp sees it: inputs that hang its parser
+  require_yaml_parser_finishes(text, file);
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));

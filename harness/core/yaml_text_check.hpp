@@ -7,8 +7,17 @@
 namespace gpucert {
 
 /// yaml-cpp 0.7 (Debian 12) never returns, allocating without bound, on a document whose first
-/// token is a ',' (",a", "# c\n,a", "a\n---\n,b"; found by fuzzing). No valid profile or node
+/// token is a ',' (",a", "# c\n,a", "a\n---\n,b", also behind a tag or anchor: "!,", "&a ,";
+/// found by fuzzing). No valid profile or node
 /// file starts that way, so this refuses it first: InputError "FILE:LINE:COL: ...".
 void reject_yaml_cpp_hazards(std::string_view text, const std::string& file);
+
+/// The spellings that make yaml-cpp 0.7 loop are many (fuzzing keeps finding new ones: "'',",
+/// a tag before ',', complex keys), so recognising them cannot be complete. This parses the
+/// text once in a child process with a deadline and refuses it (InputError naming the file) when
+/// that parser does not finish; only text it finishes on is parsed in this process. Costs one
+/// fork per file read. Call it before any thread is started (profiles and node files are read
+/// first): a child of a threaded process could wait on a lock another thread held.
+void require_yaml_parser_finishes(std::string_view text, const std::string& file);
 
 } // namespace gpucert

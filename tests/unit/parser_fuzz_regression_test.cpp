@@ -11,7 +11,8 @@ using gpucert::InputError;
 
 TEST(ParserFuzzRegression, DocumentStartingWithCommaIsRefusedNotLooped) {
   // yaml-cpp 0.7 never returns on these; the guard refuses them first.
-  for (const char* text : {",a\n", "# comment\n,a: {b\n", "  ,a\n", "a: 1\n---\n,b\n"}) {
+  for (const char* text :
+       {",a\n", "# comment\n,a: {b\n", "  ,a\n", "a: 1\n---\n,b\n", "!,", "&a ,x\n", "!t\n,a\n"}) {
     EXPECT_THROW(gpucert::profile::parse_profile(gpucert::builtin_registry(), text, "p.yaml"),
                  InputError)
         << text;
