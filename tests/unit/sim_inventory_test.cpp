@@ -2,6 +2,7 @@
 // NVLink links down, ECC counts with a pending remap, a lost GPU's fields gone with the reason;
 // a thermal fault stays invisible at idle.
 #include "harness/backends/sim/faults.hpp"
+#include "harness/backends/sim/sim_backend.hpp"
 #include "harness/backends/sim/sim_inventory.hpp"
 #include "harness/backends/sim/sim_node.hpp"
 #include "harness/model/inventory_fields.hpp"
@@ -87,6 +88,25 @@ TEST(SimInventory, ThermalFaultDoesNotShowAtIdle) {
   ASSERT_TRUE(inv.gpus[7].throttle_reasons.has_value());
   EXPECT_EQ(*inv.gpus[7].throttle_reasons, std::vector<std::string>{"idle"});
   EXPECT_EQ(inv.gpus[7].temperature_c, with({}).gpus[7].temperature_c);
+}
+
+TEST(SimInventory, TheBackendsInventoryFollowsItsClock) {
+  // The inventory gpucert takes after a run comes from the backend at the end of the run: a GPU
+  // that fell off the bus mid-run must read lost then, not healthy as at the start.
+  const SimNode node = load_builtin_node("h100-sxm5-80gb-8x");
+  SimBackend sim(node, FaultSet(parse_faults({"gpu3:lost@5"}, node)));
+  Inventory inv = sim.inventory();
+  ASSERT_EQ(inv.gpus.size(), 8u);
+  EXPECT_TRUE(inv.gpus[3].ecc_uncorrected_volatile.has_value());
+  EXPECT_FALSE(inv.gpus[3].unavailable.count("ecc_uncorrected_volatile"));
+  sim.run_load({0}, 6.0); // virtual time passes on any GPU
+  inv = sim.inventory();
+  EXPECT_FALSE(inv.gpus[3].ecc_uncorrected_volatile.has_value());
+  EXPECT_FALSE(inv.gpus[3].pcie_gen_current.has_value());
+  ASSERT_TRUE(inv.gpus[3].unavailable.count("ecc_uncorrected_volatile"));
+  EXPECT_EQ(inv.gpus[3].unavailable.at("ecc_uncorrected_volatile"),
+            "GPU fell off the bus (simulated fault gpu3:lost@5)");
+  EXPECT_TRUE(inv.gpus[2].ecc_uncorrected_volatile.has_value()); // the others are unaffected
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 #include "harness/profile/profile.hpp"
 
 #include <gtest/gtest.h>
+#include <limits>
 
 namespace gpucert::evaluate {
 namespace {
@@ -420,6 +421,185 @@ TEST(Decide, BoundariesAndBands) {
   EXPECT_EQ(decide(i, c), Verdict::inconclusive);
   i = {25, 21, 30, true, ""};
   EXPECT_EQ(decide(i, c), Verdict::fail);
+}
+
+// Each threshold is inclusive: a clause "min: 10" is met by 10 and "max: 20" by 20, so an interval
+// that touches the threshold from the good side clears it and one that touches it from the bad
+// side cannot rule out a value exactly on it (undecided, not FAIL).
+TEST(Decide, AnIntervalTouchingTheThresholdFromTheGoodSideClearsIt) {
+  profile::Clause floor;
+  floor.min = 10;
+  EXPECT_EQ(decide({11, 10, 12, true, ""}, floor), Verdict::pass);
+  profile::Clause ceiling;
+  ceiling.max = 20;
+  EXPECT_EQ(decide({19, 18, 20, true, ""}, ceiling), Verdict::pass);
+  profile::Clause band;
+  band.min = 10;
+  band.max = 20;
+  EXPECT_EQ(decide({15, 10, 20, true, ""}, band), Verdict::pass);
+}
+
+TEST(Decide, AnIntervalTouchingTheThresholdFromTheBadSideIsUndecided) {
+  profile::Clause floor;
+  floor.min = 10;
+  EXPECT_EQ(decide({9, 8, 10, true, ""}, floor), Verdict::inconclusive);
+  EXPECT_EQ(decide({9, 8, 9.999, true, ""}, floor), Verdict::fail);
+  profile::Clause ceiling;
+  ceiling.max = 20;
+  EXPECT_EQ(decide({21, 20, 22, true, ""}, ceiling), Verdict::inconclusive);
+  EXPECT_EQ(decide({21, 20.001, 22, true, ""}, ceiling), Verdict::fail);
+}
+
+TEST(Decide, AnIntervalWithAnInfiniteOrNanEndIsNeverDecided) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  profile::Clause floor;
+  floor.min = 10;
+  EXPECT_EQ(decide({11, 11, inf, true, ""}, floor), Verdict::inconclusive);
+  EXPECT_EQ(decide({5, -inf, 5, true, ""}, floor), Verdict::inconclusive);
+  EXPECT_EQ(decide({11, nan, 12, true, ""}, floor), Verdict::inconclusive);
+  profile::Clause ceiling;
+  ceiling.max = 3;
+  EXPECT_EQ(decide({2, -inf, 2.5, true, ""}, ceiling), Verdict::inconclusive);
+  EXPECT_EQ(decide({4, 3.5, inf, true, ""}, ceiling), Verdict::inconclusive);
+  EXPECT_EQ(decide({2, 1, nan, true, ""}, ceiling), Verdict::inconclusive);
+}
+
+TEST(Verdict, AnInfiniteSampleNeverPasses) {
+  // A sample timed at zero seconds reads as infinite bandwidth: a timing fault, not a fast GPU.
+  Results r = healthy_results();
+  auto& v = measurement_of(r, "hbm.triad", "gpu0").metrics["hbm.triad.gbps"];
+  v.assign(v.size() - 4, 2950);
+  v.insert(v.end(), 4, std::numeric_limits<double>::infinity());
+  const auto cert = evaluate(unit_profile(), r);
+  EXPECT_EQ(find(cert, "hbm-triad", "gpu0").verdict, Verdict::inconclusive);
+  EXPECT_NE(cert.outcome, report::Outcome::certified);
+}
+
+TEST(Verdict, AllSkippedNeverCertifies) {
+  // A complete run in which every check was SKIPPED verified nothing: NOT CERTIFIED, exit 1.
+  Results r = healthy_results();
+  Measurement& m = measurement_of(r, "p2p.uni", "gpu0-gpu1");
+  m.status = MeasurementStatus::skipped;
+  m.message = "no peer access between GPU 0 and GPU 1";
+  const auto p = profile::parse_profile(builtin_registry(),
+                                        "schema: gpucert/profile/v1\nname: x\nclauses:\n"
+                                        "  - {id: p2p, metric: p2p.uni.gbps, each: gpu-pair, "
+                                        "min: 335}\n",
+                                        "x.yaml");
+  const auto cert = evaluate(p, r);
+  ASSERT_EQ(cert.checks.size(), 1u);
+  EXPECT_EQ(cert.checks[0].verdict, Verdict::skipped);
+  EXPECT_EQ(cert.counts.skipped, 1);
+  EXPECT_EQ(cert.counts.pass, 0);
+  EXPECT_EQ(cert.outcome, report::Outcome::not_certified);
+  EXPECT_EQ(report::exit_code(cert), 1);
+  EXPECT_EQ(cert.summary, "no check passed: nothing was verified");
+}
+
+TEST(Verdict, SkippedAndInconclusiveCountSeparately) {
+  Results r = healthy_results();
+  measurement_of(r, "hbm.triad", "gpu0").metrics["hbm.triad.gbps"] = samples(2800, 0.05);
+  Measurement& p2p = measurement_of(r, "p2p.uni", "gpu0-gpu1");
+  p2p.status = MeasurementStatus::skipped;
+  p2p.message = "no peer access";
+  const auto cert = evaluate(unit_profile(), r);
+  EXPECT_EQ(cert.counts.inconclusive, 1);
+  EXPECT_EQ(cert.counts.skipped, 1);
+  EXPECT_EQ(cert.counts.pass, cert.counts.total - 2);
+  EXPECT_EQ(cert.outcome, report::Outcome::inconclusive);
+  EXPECT_EQ(cert.summary, "1 of 20 checks could not be decided within their sampling budget");
+}
+
+TEST(Verdict, WrongResultsFailEvenWhenTheFiguresClearTheFloor) {
+  // status ok but the result check failed: still FAIL, never re-decided on speed.
+  Results r = healthy_results();
+  Measurement& m = measurement_of(r, "hbm.triad", "gpu0");
+  m.verification = {true, false, "61 of 4096 elements differ"};
+  const auto& k = find(evaluate(unit_profile(), r), "hbm-triad", "gpu0");
+  EXPECT_EQ(k.verdict, Verdict::fail);
+  EXPECT_EQ(k.cause, "wrong results: 61 of 4096 elements differ");
+}
+
+TEST(Verdict, AMeasurementWithoutSamplesOfTheMetricIsError) {
+  Results r = healthy_results();
+  measurement_of(r, "pcie.h2d", "gpu0").metrics["pcie.h2d.gbps"] = {};
+  const auto& k = find(evaluate(unit_profile(), r), "pcie-h2d", "gpu0");
+  EXPECT_EQ(k.verdict, Verdict::error);
+  EXPECT_EQ(k.message, "no samples of pcie.h2d.gbps were recorded");
+}
+
+TEST(Verdict, ARerunSupersedesTheEarlierMeasurement) {
+  Results r = healthy_results();
+  Measurement again = measurement_of(r, "hbm.triad", "gpu0");
+  again.metrics["hbm.triad.gbps"] = samples(2000, 0.005);
+  r.measurements.push_back(again); // the later one counts: FAIL
+  EXPECT_EQ(find(evaluate(unit_profile(), r), "hbm-triad", "gpu0").verdict, Verdict::fail);
+  r.measurements.back().metrics["hbm.triad.gbps"] = samples(2950, 0.005);
+  measurement_of(r, "hbm.triad", "gpu0").metrics["hbm.triad.gbps"] = samples(2000, 0.005);
+  EXPECT_EQ(find(evaluate(unit_profile(), r), "hbm-triad", "gpu0").verdict, Verdict::pass);
+}
+
+TEST(Verdict, HealthReadingExactlyOnItsThresholdPasses) {
+  const auto p = profile::parse_profile(builtin_registry(),
+                                        "schema: gpucert/profile/v1\nname: x\nclauses:\n"
+                                        "  - {id: links, metric: inventory.nvlink_links, min: 18}\n"
+                                        "  - {id: ecc, metric: inventory.ecc_uncorrected, max: 0}\n",
+                                        "x.yaml");
+  Results r = healthy_results();
+  const auto cert = evaluate(p, r);
+  EXPECT_EQ(find(cert, "links", "gpu0").verdict, Verdict::pass);
+  EXPECT_EQ(find(cert, "ecc", "gpu0").verdict, Verdict::pass);
+  r.inventory_before.gpus[0].nvlink_links_active = 17;
+  EXPECT_EQ(find(evaluate(p, r), "links", "gpu0").verdict, Verdict::fail);
+}
+
+TEST(Verdict, TheInventoryAfterTheRunIsCheckedToo) {
+  // A GPU that develops an uncorrectable error or a pending remap during the run FAILs, and one
+  // lost during the run (NVML cannot read it afterwards) is ERROR: never PASS on the "before".
+  Results r = healthy_results();
+  r.inventory_after->gpus[1].ecc_uncorrected_aggregate = 2;
+  r.inventory_after->gpus[1].remapped_rows_pending = true;
+  auto cert = evaluate(unit_profile(), r);
+  auto ecc = find(cert, "ecc", "gpu1");
+  EXPECT_EQ(ecc.verdict, Verdict::fail);
+  EXPECT_EQ(ecc.cause, "reads 2 after the run, expected ≤ 0");
+  EXPECT_EQ(find(cert, "remap", "gpu1").verdict, Verdict::fail);
+  EXPECT_EQ(find(cert, "ecc", "gpu0").verdict, Verdict::pass);
+
+  r = healthy_results();
+  GpuInfo& lost = r.inventory_after->gpus[1];
+  lost.ecc_uncorrected_volatile.reset();
+  lost.ecc_uncorrected_aggregate.reset();
+  lost.remapped_rows_pending.reset();
+  lost.unavailable["ecc_uncorrected_volatile"] = "GPU is lost";
+  lost.unavailable["remapped_rows_pending"] = "GPU is lost";
+  cert = evaluate(unit_profile(), r);
+  ecc = find(cert, "ecc", "gpu1");
+  EXPECT_EQ(ecc.verdict, Verdict::error);
+  EXPECT_EQ(ecc.message, "inventory.ecc_uncorrected after the run: GPU is lost");
+  EXPECT_EQ(find(cert, "remap", "gpu1").verdict, Verdict::error);
+  EXPECT_EQ(cert.outcome, report::Outcome::not_certified);
+}
+
+TEST(Verdict, UncorrectableEccCountsTheLargerOfTheTwoCounters) {
+  Results r = healthy_results();
+  r.inventory_before.gpus[0].ecc_uncorrected_volatile = 0;
+  r.inventory_before.gpus[0].ecc_uncorrected_aggregate = 3; // from before the last reset
+  const auto& k = find(evaluate(unit_profile(), r), "ecc", "gpu0");
+  EXPECT_EQ(k.verdict, Verdict::fail);
+  ASSERT_TRUE(k.value);
+  EXPECT_EQ(*k.value, 3);
+}
+
+TEST(Verdict, APcieLinkTrainedDownInWidthOnlyIsNamed) {
+  Results r = healthy_results();
+  r.inventory_before.gpus[1].pcie_width_current = 8;
+  *r.inventory_after = r.inventory_before;
+  measurement_of(r, "pcie.h2d", "gpu1").metrics["pcie.h2d.gbps"] = samples(27, 0.01);
+  const auto& k = find(evaluate(unit_profile(), r), "pcie-h2d", "gpu1");
+  EXPECT_EQ(k.verdict, Verdict::fail);
+  EXPECT_EQ(k.cause, "PCIe link trained down to gen5 x8 (capable of gen5 x16)");
 }
 
 } // namespace
