@@ -379,4 +379,18 @@ SimNode load_builtin_node(const std::string& name) {
   return parse_node(it->second, "harness/backends/sim/nodes/" + it->first);
 }
 
+std::optional<SimNode> builtin_node_for_gpu(const std::string& gpu_name, int gpu_count) {
+  std::optional<SimNode> found;
+  for (const auto& name : builtin_node_names()) { // sorted: the first match is the first by name
+    SimNode node = load_builtin_node(name);
+    if (node.inventory.gpus.empty() || node.inventory.gpus.front().name != gpu_name)
+      continue;
+    if (node.gpu_count == gpu_count)
+      return node;
+    if (!found)
+      found = std::move(node);
+  }
+  return found;
+}
+
 } // namespace gpucert::sim

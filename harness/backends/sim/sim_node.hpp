@@ -5,6 +5,7 @@
 #include "harness/model/inventory.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,5 +38,12 @@ std::vector<std::string> builtin_node_names();
 SimNode load_builtin_node(const std::string& name);
 /// Parses a node description (YAML text); `source` names it in errors (file:line).
 SimNode parse_node(const std::string& yaml_text, const std::string& source);
+
+/// The built-in node whose GPUs are named `gpu_name` exactly as CUDA and NVML name the card
+/// ("NVIDIA H100 80GB HBM3", "NVIDIA H100 PCIe", "NVIDIA H200"): the node files are the one table
+/// of SKUs, read by the simulator, the GPU test tier and checks on real GPUs alike, so a SKU is
+/// added there and nowhere else. Among several nodes with that card, the one with `gpu_count`
+/// GPUs is preferred, else the first by name. nullopt when no node file has this card.
+std::optional<SimNode> builtin_node_for_gpu(const std::string& gpu_name, int gpu_count = 0);
 
 } // namespace gpucert::sim
