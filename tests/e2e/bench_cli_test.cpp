@@ -3,12 +3,15 @@
 #include "harness/backends/sim/sim_node.hpp"
 #include "tests/support/cli.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <regex>
 
 namespace gpucert {
 namespace {
+
+using ::testing::HasSubstr;
 
 test::CliResult bench(const std::vector<std::string>& args) {
   return test::run_cli(args, {}, 60, GPUCERT_BENCH_BIN);
@@ -103,10 +106,28 @@ TEST(BenchCli, FaultsReachTheModelAndWrongResultsAreNotReported) {
 }
 
 TEST(BenchCli, BadInputAndNoGpu) {
-  EXPECT_EQ(bench({"--simulate"}).rc, 2);
-  EXPECT_EQ(bench({"--simulate", "no-such-node", "--benchmark_list_tests"}).rc, 2);
-  EXPECT_EQ(bench({"--simulate", "h100-sxm5-80gb-8x", "--fault", "gpu9:sdc"}).rc, 2);
-  EXPECT_EQ(bench({"--simulate", "h100-sxm5-80gb-8x", "--no_such_flag"}).rc, 2);
+  // Each refusal is one line naming the option or the token, and nothing is measured.
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--simulate"}, "gpucert-bench: --simulate needs a value\n"},
+      {{"--simulate", "h100-sxm5-80gb-8x", "--fault"}, "gpucert-bench: --fault needs a value\n"},
+      {{"--simulate", "no-such-node", "--benchmark_list_tests"},
+       "gpucert-bench: --simulate no-such-node: no such simulator node (built-in nodes: "
+       "h100-pcie-80gb-1x, h100-sxm5-80gb-8x, h200-sxm-141gb-8x)\n"},
+      {{"--simulate", "h100-sxm5-80gb-8x", "--fault", "gpu9:sdc"},
+       "gpucert-bench: --fault gpu9:sdc: GPU 9 does not exist (this node has 8 GPUs: "
+       "gpu0..gpu7)\n"},
+      {{"--simulate", "h100-sxm5-80gb-8x", "--gpus", "8"},
+       "gpucert-bench: --gpus 8: GPU 8 does not exist on h100-sxm5-80gb-8x (8 GPUs: 0-7)\n"},
+  };
+  for (const auto& [args, err] : cases) {
+    const auto r = bench(args);
+    EXPECT_EQ(r.rc, 2) << args.back() << ": " << r.err;
+    EXPECT_EQ(r.err, err);
+    EXPECT_EQ(r.out, "") << args.back();
+  }
+  const auto flag = bench({"--simulate", "h100-sxm5-80gb-8x", "--no_such_flag"});
+  EXPECT_EQ(flag.rc, 2);
+  EXPECT_THAT(flag.err, HasSubstr("unrecognized command-line flag: --no_such_flag"));
   const auto help = bench({"--help"});
   EXPECT_NE(help.out.find("--simulate NODE"), std::string::npos);
   EXPECT_NE(help.out.find("benchmark_filter"), std::string::npos);
@@ -114,6 +135,7 @@ TEST(BenchCli, BadInputAndNoGpu) {
   const auto real = bench({"--benchmark_list_tests"});
   if (real.rc != 0) {
     EXPECT_EQ(real.rc, 3) << real.err;
+    EXPECT_THAT(real.err, HasSubstr("gpucert-bench: cannot measure this machine: "));
     EXPECT_NE(real.err.find("--simulate"), std::string::npos) << real.err;
   }
 }

@@ -3,8 +3,10 @@
 // file asks for, and never quotes another file's contents.
 #include "tests/support/cli.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
@@ -14,6 +16,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::run_cli;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 const std::string kSrc = GPUCERT_SOURCE_DIR;
 const std::string kStandard = kSrc + "/profiles/h100-sxm5-80gb-8x-standard.yaml";
@@ -42,6 +46,8 @@ protected:
     EXPECT_EQ(r.rc, 2) << r.err;
     EXPECT_NE(r.err.find(file), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+    EXPECT_EQ(r.out, "");
   }
 
   static inline std::string dir_;
@@ -106,6 +112,61 @@ TEST_F(HostileInput, ReportRangeChecksNumbersInCertificates) {
                   "not a regular file");
 }
 
+TEST_F(HostileInput, WrongTypesNameTheFileAndTheField) {
+  auto seconds = results_;
+  seconds["measurements"][0]["seconds"] = "x";
+  const auto sf = write("seconds.json", seconds.dump());
+  expect_rejected(run_cli({"evaluate", "--profile", kStandard, sf}), sf + ": ",
+                  "measurements[0].seconds: expected an array, got string");
+  auto nameless = results_;
+  nameless["measurements"][1].erase("benchmark");
+  const auto nf = write("nameless.json", nameless.dump());
+  expect_rejected(run_cli({"evaluate", "--profile", kStandard, nf}), nf + ": ",
+                  "measurements[1]: missing required field 'benchmark'");
+  auto outcome = cert_;
+  outcome["outcome"] = "MAYBE";
+  const auto of = write("outcome.json", outcome.dump());
+  expect_rejected(run_cli({"report", of, "--format", "md"}), of + ": ",
+                  "field 'outcome': 'MAYBE' is not an outcome");
+}
+
+TEST_F(HostileInput, InvalidUtf8IsGivenAsLineAndColumnInEveryKindOfFile) {
+  // A certificate: line 3, the 17th character (the é before it counts as one).
+  const auto cert = write("utf8-cert.json", "{\n  \"schema\": \"gpucert/certificate/v1\",\n"
+                                            "  \"note\": \"ok \xc3\xa9 \xc0\xaf\"\n}\n");
+  expect_rejected(run_cli({"report", cert, "--format", "md"}),
+                  cert + ":3:17: ", "invalid UTF-8 (byte 0xc0)");
+  // A node file: line 3, column 10.
+  const auto node = write("utf8-node.yaml", "name: x\ngpus:\n  - caf\xc3\xa9 \xff\n");
+  expect_rejected(run_cli({"inventory", "--simulate", node}),
+                  node + ":3:10: ", "invalid UTF-8 (byte 0xff)");
+  // A profile, through run and through validate.
+  const auto prof = write("utf8-profile.yaml", "schema: gpucert/profile/v1\nname: x\n"
+                                               "description: \"\xe2\x82\"\n");
+  expect_rejected(run_cli({"run", "--profile", prof, "--simulate", "h100-sxm5-80gb-8x", "--out",
+                           dir_ + "/utf8-out"}),
+                  prof + ":3:15: ", "invalid UTF-8 (byte 0xe2)");
+  EXPECT_FALSE(fs::exists(dir_ + "/utf8-out"));
+  const auto v = run_cli({"profile", "validate", prof});
+  EXPECT_EQ(v.rc, 2);
+  EXPECT_THAT(v.err, HasSubstr(prof + ":3:15: invalid UTF-8 (byte 0xe2)"));
+}
+
+TEST_F(HostileInput, OversizedProfileIsRefusedBeforeParsingNamingTheLimit) {
+  const auto huge = write("huge.yaml", "schema: gpucert/profile/v1\nname: huge\ndescription: \"" +
+                                           std::string(2 << 20, 'x') + "\"\n");
+  const std::string size = std::to_string(fs::file_size(huge));
+  expect_rejected(run_cli({"run", "--profile", huge, "--simulate", "h100-sxm5-80gb-8x", "--out",
+                           dir_ + "/huge-out"}),
+                  huge + ": file is " + size + " bytes",
+                  "a profile file may be at most 1048576 bytes");
+  EXPECT_FALSE(fs::exists(dir_ + "/huge-out"));
+  const auto v = run_cli({"profile", "validate", huge});
+  EXPECT_EQ(v.rc, 2);
+  EXPECT_THAT(v.err, HasSubstr(huge + ": file is " + size + " bytes"));
+  EXPECT_THAT(v.err, Not(HasSubstr("xxxxxxxx"))) << "quotes the file";
+}
+
 TEST_F(HostileInput, RunRefusesHostileNodeFiles) {
   const auto run = [&](const std::string& node) {
     return run_cli({"run", "--profile", kQuick, "--simulate", node, "--out", dir_ + "/n"}, {}, 30);
@@ -139,30 +200,52 @@ TEST(HostileProfileCli, ExtendsStaysInsideTheProfilesFolder) {
         << "schema: gpucert/profile/v1\nname: x\nextends: " << extends << "\n";
     return dir + "/" + name;
   };
+  // Every refusal names the extends line (file:3:10, the value) and the key.
+  const auto refused_at_extends = [](const test::CliResult& r, const std::string& file,
+                                     const std::string& why) {
+    EXPECT_EQ(r.rc, 2) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("gpucert: " + file + ":3:10: key 'extends': " + why));
+    EXPECT_THAT(r.err, Not(HasSubstr("root:"))) << "quotes /etc/passwd";
+  };
   // Absolute: refused without reading, so nothing of the file can leak.
   const auto abs = write("mine/abs.yaml", "/etc/passwd");
-  auto r = run_cli({"profile", "validate", abs});
-  EXPECT_EQ(r.rc, 2);
-  EXPECT_NE(r.err.find("abs.yaml:3:10: key 'extends': '/etc/passwd' is an absolute path"),
-            std::string::npos)
-      << r.err;
-  EXPECT_EQ(r.err.find("root:"), std::string::npos) << r.err;
-  // Up and out with ..: refused; a symlink out: refused too.
+  refused_at_extends(run_cli({"profile", "validate", abs}), abs,
+                     "'/etc/passwd' is an absolute path");
+  // Up and out with ..: refused; a symlink out: refused too. Both say how to allow it.
   const auto up = write("mine/up.yaml", "../../../../../../../etc/passwd");
-  r = run_cli({"profile", "validate", up});
-  EXPECT_EQ(r.rc, 2);
-  EXPECT_NE(r.err.find("is outside"), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("root:"), std::string::npos) << r.err;
+  auto r = run_cli({"profile", "validate", up});
+  refused_at_extends(r, up, "'../../../../../../../etc/passwd' is outside " + dir + "/mine");
+  EXPECT_THAT(r.err, HasSubstr("--extends-from DIR"));
   fs::create_symlink("/etc/passwd", dir + "/mine/link.yaml");
   const auto link = write("mine/via-link.yaml", "link.yaml");
-  r = run_cli({"profile", "validate", link});
-  EXPECT_EQ(r.rc, 2);
-  EXPECT_NE(r.err.find("is outside"), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("root:"), std::string::npos) << r.err;
+  refused_at_extends(run_cli({"profile", "validate", link}), link,
+                     "'link.yaml' is outside " + dir + "/mine");
+  // A file outside with a recognisable line: never quoted, by any command, through .. or a link.
+  std::ofstream(dir + "/secret.yaml") << "SECRET-TOKEN-4711: not for your eyes\n";
+  fs::create_symlink("../secret.yaml", dir + "/mine/secret-link.yaml");
+  const auto via_up = write("mine/secret-up.yaml", "../secret.yaml");
+  const auto via_link = write("mine/secret-via-link.yaml", "secret-link.yaml");
+  for (const auto& p : {via_up, via_link}) {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"profile", "validate", p},
+             {"profile", "show", p},
+             {"run", "--profile", p, "--simulate", "h100-sxm5-80gb-8x", "--out", dir + "/o"}}) {
+      r = run_cli(args);
+      EXPECT_EQ(r.rc, 2) << args[1] << " " << p << ": " << r.err;
+      EXPECT_THAT(r.err, HasSubstr(p + ":3:10: key 'extends': ")) << args[1];
+      EXPECT_THAT(r.err, HasSubstr("is outside")) << args[1];
+      EXPECT_THAT(r.err + r.out, Not(HasSubstr("SECRET-TOKEN"))) << args[1];
+      EXPECT_THAT(r.err + r.out, Not(HasSubstr("not for your eyes"))) << args[1];
+    }
+  }
+  EXPECT_FALSE(fs::exists(dir + "/o"));
   // The shipped base, outside the folder: refused by default, allowed when named explicitly.
-  std::ofstream(dir + "/mine/site.yaml") << "schema: gpucert/profile/v1\nname: site\nextends: "
-                                         << fs::relative(kStandard, dir + "/mine").string() << "\n";
-  EXPECT_EQ(run_cli({"profile", "validate", dir + "/mine/site.yaml"}).rc, 2);
+  const std::string base = fs::relative(kStandard, dir + "/mine").string();
+  std::ofstream(dir + "/mine/site.yaml")
+      << "schema: gpucert/profile/v1\nname: site\nextends: " << base << "\n";
+  r = run_cli({"profile", "validate", dir + "/mine/site.yaml"});
+  refused_at_extends(r, dir + "/mine/site.yaml", "'" + base + "' is outside " + dir + "/mine");
+  EXPECT_THAT(r.err, HasSubstr("--extends-from DIR"));
   r = run_cli(
       {"profile", "validate", "--extends-from", kSrc + "/profiles", dir + "/mine/site.yaml"});
   EXPECT_EQ(r.rc, 0) << r.err;

@@ -40,7 +40,18 @@ TEST(ListCli, TextNamesScopeParamsAndUnits) {
   EXPECT_NE(r.out.find("bytes: size [256MiB]; engine: {ce,sm} [ce]"), std::string::npos);
   EXPECT_NE(r.out.find("launch.graph.us (us, lower is better)"), std::string::npos);
   EXPECT_TRUE(r.err.empty()) << r.err;
-  EXPECT_EQ(test::run_cli({"list", "--bogus"}).rc, 2);
+}
+
+TEST(ListCli, BadArgumentsExit2NamingThem) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"list", "--bogus"}, {"list", "gemm"}, {"list", "--json", "--bogus"}}) {
+    const auto r = test::run_cli(args);
+    EXPECT_EQ(r.rc, 2) << args.back() << ": " << r.err;
+    EXPECT_EQ(r.out, "") << args.back();
+    EXPECT_NE(r.err.find("The following argument was not expected: " + args.back()),
+              std::string::npos)
+        << r.err;
+  }
 }
 
 } // namespace

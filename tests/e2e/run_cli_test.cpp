@@ -4,8 +4,10 @@
 #include "tests/support/cli.hpp"
 #include "tests/unit/json_schema_check.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -17,10 +19,16 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::run_cli;
+using ::testing::HasSubstr;
 
 const std::string kSrc = GPUCERT_SOURCE_DIR;
 const std::string kStandard = kSrc + "/profiles/h100-sxm5-80gb-8x-standard.yaml";
 const std::string kNode = "h100-sxm5-80gb-8x";
+const std::string kBad = kSrc + "/tests/data/profiles/bad/";
+
+int lines(const std::string& s) {
+  return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+}
 
 struct RunOutcome {
   test::CliResult cli;
@@ -216,6 +224,22 @@ TEST(RunCli, LostGpuIsErrorForThatGpuWhileTheOthersAreMeasured) {
   EXPECT_EQ(c.at({"hbm-triad", "gpu2"}).at("verdict"), "PASS");
   EXPECT_NE(c.at({"hbm-triad", "gpu3"}).at("message").get<std::string>().find("fell off the bus"),
             std::string::npos);
+  // Where a person reads it, the clause that could not be measured is an ERROR row with its
+  // reason: the console summary, report.md and junit.xml.
+  EXPECT_TRUE(std::regex_search(
+      r.cli.out, std::regex("ERROR +hbm-triad +gpu3 .*GPU 3 fell off the bus \\(simulated fault "
+                            "gpu3:lost@5")))
+      << r.cli.out;
+  EXPECT_TRUE(std::regex_search(r.cli.out,
+                                std::regex("ERROR +launch-stream +gpu3 .*GPU 3 fell off the bus")))
+      << r.cli.out;
+  EXPECT_TRUE(
+      std::regex_search(test::read_file(r.dir + "/report.md"),
+                        std::regex("\\| ERROR \\| hbm-triad \\| gpu3 \\|.*fell off the bus")));
+  EXPECT_TRUE(
+      std::regex_search(test::read_file(r.dir + "/junit.xml"),
+                        std::regex("name=\"hbm-triad gpu3\"[^>]*>\\s*<error type=\"not_measured\" "
+                                   "message=\"[^\"]*GPU 3 fell off the bus")));
 }
 
 TEST(RunCli, HighNoiseNearTheFloorIsInconclusive) {
@@ -227,15 +251,65 @@ TEST(RunCli, HighNoiseNearTheFloorIsInconclusive) {
 }
 
 TEST(RunCli, BadInputExitsTwo) {
-  EXPECT_EQ(run_cli({"run"}).rc, 2);
-  EXPECT_EQ(run_cli({"run", "--profile", kSrc + "/tests/data/profiles/bad/03-unknown-metric.yaml",
-                     "--simulate", kNode})
-                .rc,
-            2);
+  // Usage: the missing option is named.
+  const auto usage = run_cli({"run"});
+  EXPECT_EQ(usage.rc, 2);
+  EXPECT_THAT(usage.err, HasSubstr("--profile is required"));
+  // A bad profile: its file, line:col of the value and the field, and nothing is written.
+  const std::string none = test::make_temp_dir("gpucert-run-bad");
+  const auto prof = run_cli({"run", "--profile", kBad + "03-unknown-metric.yaml", "--simulate",
+                             kNode, "--out", none + "/out"});
+  EXPECT_EQ(prof.rc, 2) << prof.err;
+  EXPECT_THAT(prof.err, HasSubstr(kBad + "03-unknown-metric.yaml:6:13: key 'metric': unknown "
+                                         "metric 'gemm.tflop'"));
+  EXPECT_EQ(lines(prof.err), 1) << prof.err;
+  EXPECT_FALSE(fs::exists(none + "/out"));
+  // A fault token naming a GPU the node lacks: the token and why, one line; --out left empty.
   const auto bad_fault = run({"--fault", "gpu9:hbm=0.5"});
   EXPECT_EQ(bad_fault.cli.rc, 2) << bad_fault.cli.err;
-  const auto bad_node = run_cli({"run", "--profile", kStandard, "--simulate", "no-such-node"});
+  EXPECT_EQ(bad_fault.cli.err, "gpucert: --fault gpu9:hbm=0.5: GPU 9 does not exist (this node "
+                               "has 8 GPUs: gpu0..gpu7)\n");
+  EXPECT_EQ(bad_fault.cli.out, "");
+  EXPECT_TRUE(fs::is_empty(bad_fault.dir)) << "a refused run wrote into --out";
+  // An unknown simulated node: the name given and the nodes there are.
+  const auto bad_node = run_cli(
+      {"run", "--profile", kStandard, "--simulate", "no-such-node", "--out", none + "/out"});
   EXPECT_EQ(bad_node.rc, 2) << bad_node.err;
+  EXPECT_THAT(bad_node.err, HasSubstr("--simulate no-such-node: no such simulator node (built-in "
+                                      "nodes: h100-pcie-80gb-1x, h100-sxm5-80gb-8x, "
+                                      "h200-sxm-141gb-8x)"));
+  EXPECT_FALSE(fs::exists(none + "/out"));
+  fs::remove_all(bad_fault.dir);
+  fs::remove_all(none);
+}
+
+TEST(RunCli, BadOptionValuesNameTheOptionAndTheToken) {
+  const std::string none = test::make_temp_dir("gpucert-run-bad");
+  const auto run_with = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"run", "--profile", kStandard,    "--simulate",
+                                     kNode, "--out",     none + "/out"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_cli(args);
+  };
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--gpus", "9"}, "--gpus 9: GPU 9 does not exist on h100-sxm5-80gb-8x (8 GPUs: 0-7)"},
+      {{"--gpus", "3-1"}, "--gpus 3-1: range '3-1' runs backwards"},
+      {{"--gpus", "0,x"}, "--gpus 0,x: 'x' is not a GPU index or range"},
+      {{"--fault", "gpu0:hbm=fast"}, "--fault gpu0:hbm=fast: 'fast' is not a factor > 0"},
+      {{"--fault", "gpu0:frobnicate"}, "--fault gpu0:frobnicate: unknown fault 'frobnicate'"},
+      {{"--fault", "gpu1-gpu1:nvlink=0.5"},
+       "--fault gpu1-gpu1:nvlink=0.5: an NVLink fault needs two distinct GPUs"},
+      {{"--fault", "node:noise=2"}, "--fault node:noise=2: '2' is not a coefficient of variation"},
+  };
+  for (const auto& [extra, message] : cases) {
+    const auto r = run_with(extra);
+    EXPECT_EQ(r.rc, 2) << extra.back() << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("gpucert: " + message)) << extra.back();
+    EXPECT_EQ(lines(r.err), 1) << r.err;
+    EXPECT_EQ(r.out, "") << extra.back();
+  }
+  EXPECT_FALSE(fs::exists(none + "/out")) << "a refused run created --out";
+  fs::remove_all(none);
 }
 
 TEST(RunCli, NoGpuHereIsAnEnvironmentError) {
@@ -280,14 +354,53 @@ TEST(EvaluateCli, AnotherProfileOnStoredResults) {
 
 TEST(EvaluateCli, BadResultsFilesExitTwo) {
   const std::string dir = test::make_temp_dir("gpucert-badresults");
-  EXPECT_EQ(run_cli({"evaluate", "--profile", kStandard, dir + "/missing.json"}).rc, 2);
+  const auto missing = run_cli({"evaluate", "--profile", kStandard, dir + "/missing.json"});
+  EXPECT_EQ(missing.rc, 2);
+  EXPECT_EQ(missing.err,
+            "gpucert: " + dir + "/missing.json: cannot open the results file: no such file\n");
   { std::ofstream(dir + "/garbage.json") << "{not json"; }
   const auto g = run_cli({"evaluate", "--profile", kStandard, dir + "/garbage.json"});
   EXPECT_EQ(g.rc, 2);
-  EXPECT_NE(g.err.find("garbage.json"), std::string::npos) << g.err;
+  // The file and the first byte that is not JSON ('n', line 1 column 2, or just after it).
+  EXPECT_TRUE(std::regex_search(g.err, std::regex(dir + "/garbage\\.json:1:[23]: not JSON")))
+      << g.err;
   { std::ofstream(dir + "/wrong.json") << R"({"schema": "something/else"})"; }
-  EXPECT_EQ(run_cli({"evaluate", "--profile", kStandard, dir + "/wrong.json"}).rc, 2);
+  const auto w = run_cli({"evaluate", "--profile", kStandard, dir + "/wrong.json"});
+  EXPECT_EQ(w.rc, 2);
+  EXPECT_THAT(w.err, HasSubstr(dir + "/wrong.json: "));
+  EXPECT_THAT(w.err, HasSubstr("schema"));
+  EXPECT_THAT(w.err, HasSubstr("'something/else'"));
+  EXPECT_THAT(w.err, HasSubstr("gpucert/results/v1")) << "says what it reads";
+  for (const auto* r : {&missing, &g, &w}) {
+    EXPECT_EQ(lines(r->err), 1) << r->err;
+    EXPECT_EQ(r->out, "");
+  }
   fs::remove_all(dir);
+}
+
+TEST(EvaluateCli, BadProfileOrUsageExitTwoNamingIt) {
+  const RunOutcome r = run({"--gpus", "0,1"}, kSrc + "/profiles/h100-sxm5-80gb-8x-quick.yaml");
+  ASSERT_EQ(r.cli.rc, 0) << r.cli.err;
+  const std::string results = r.dir + "/results.json";
+  // A bad profile: file:line:col of the value, the field, the offending text.
+  const auto prof = run_cli({"evaluate", "--profile", kBad + "06-quoted-number.yaml", results,
+                             "--out", r.dir + "/again"});
+  EXPECT_EQ(prof.rc, 2);
+  EXPECT_THAT(prof.err,
+              HasSubstr(kBad + "06-quoted-number.yaml:7:10: key 'min': expected a number"));
+  EXPECT_THAT(prof.err, HasSubstr("'720'"));
+  EXPECT_FALSE(fs::exists(r.dir + "/again")) << "a refused evaluate created --out";
+  // An unknown profile name: where it looked and what it found.
+  const auto name = run_cli({"evaluate", "--profile", "no-such-contract", results});
+  EXPECT_EQ(name.rc, 2);
+  EXPECT_THAT(name.err, HasSubstr("'no-such-contract'"));
+  EXPECT_THAT(name.err, HasSubstr(kSrc + "/profiles"));
+  EXPECT_THAT(name.err, HasSubstr("h100-sxm5-80gb-8x-standard"));
+  // Usage: the missing argument is named.
+  const auto usage = run_cli({"evaluate", "--profile", kStandard});
+  EXPECT_EQ(usage.rc, 2);
+  EXPECT_THAT(usage.err, HasSubstr("results is required"));
+  fs::remove_all(r.dir);
 }
 
 TEST(ReportCli, RendersEveryFormat) {
@@ -309,10 +422,25 @@ TEST(ReportCli, RendersEveryFormat) {
   EXPECT_EQ(to_file.rc, 0);
   EXPECT_TRUE(to_file.out.empty());
   EXPECT_EQ(test::read_file(r.dir + "/again.md"), test::read_file(r.dir + "/report.md"));
-  EXPECT_EQ(run_cli({"report", cert, "--format", "pdf"}).rc, 2);
-  EXPECT_EQ(run_cli({"report", r.dir + "/nope.json", "--format", "md"}).rc, 2);
-  EXPECT_EQ(run_cli({"report", r.dir + "/results.json", "--format", "md"}).rc,
-            2); // not a certificate
+  // Refusals name the token, the file and what is wrong with it.
+  const auto pdf = run_cli({"report", cert, "--format", "pdf"});
+  EXPECT_EQ(pdf.rc, 2);
+  EXPECT_THAT(pdf.err, HasSubstr("--format: pdf not in {json,junit,md,html,prom}"));
+  EXPECT_EQ(pdf.out, "");
+  const auto no_format = run_cli({"report", cert});
+  EXPECT_EQ(no_format.rc, 2);
+  EXPECT_THAT(no_format.err, HasSubstr("--format is required"));
+  const auto nope = run_cli({"report", r.dir + "/nope.json", "--format", "md"});
+  EXPECT_EQ(nope.rc, 2);
+  EXPECT_EQ(nope.err,
+            "gpucert: " + r.dir + "/nope.json: cannot open the certificate file: no such file\n");
+  const auto results = run_cli({"report", r.dir + "/results.json", "--format", "md"});
+  EXPECT_EQ(results.rc, 2); // not a certificate
+  EXPECT_THAT(results.err, HasSubstr(r.dir + "/results.json: "));
+  EXPECT_THAT(results.err, HasSubstr("'gpucert/results/v1' is not supported (expected "
+                                     "'gpucert/certificate/v1')"));
+  EXPECT_EQ(lines(results.err), 1) << results.err;
+  EXPECT_EQ(results.out, "");
   fs::remove_all(r.dir);
 }
 
@@ -328,16 +456,85 @@ TEST(ProfileCli, ValidateReportsEveryBadFileWithItsLocation) {
   EXPECT_NE(bad.err.find("22-alias-bomb.yaml:4:"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("21-binary.yaml:3:"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("2 of 3 profiles invalid"), std::string::npos);
-  EXPECT_EQ(run_cli({"profile", "validate"}).rc, 2);
-  EXPECT_EQ(run_cli({"profile"}).rc, 2);
+  // The good one is still reported ok; each bad one is one line naming it.
+  EXPECT_THAT(bad.out, HasSubstr("ok  " + kStandard + ": h100-sxm5-80gb-8x-standard"));
+  EXPECT_EQ(lines(bad.err), 3) << bad.err;
+  // Files that cannot be read: the path and why.
+  const auto missing = run_cli({"profile", "validate", kSrc + "/no-such-dir/x.yaml"});
+  EXPECT_EQ(missing.rc, 2);
+  EXPECT_THAT(missing.err, HasSubstr(kSrc + "/no-such-dir/x.yaml: cannot open the profile file: "
+                                            "no such file"));
+  EXPECT_THAT(missing.err, HasSubstr("1 of 1 profiles invalid"));
+  const auto dir = run_cli({"profile", "validate", kSrc + "/profiles"});
+  EXPECT_EQ(dir.rc, 2);
+  EXPECT_THAT(dir.err, HasSubstr(kSrc + "/profiles: not a regular file"));
+  EXPECT_THAT(dir.err, HasSubstr("not a directory"));
+  // Usage errors name what is missing.
+  const auto no_files = run_cli({"profile", "validate"});
+  EXPECT_EQ(no_files.rc, 2);
+  EXPECT_THAT(no_files.err, HasSubstr("profiles is required"));
+  const auto no_sub = run_cli({"profile"});
+  EXPECT_EQ(no_sub.rc, 2);
+  EXPECT_THAT(no_sub.err, HasSubstr("A subcommand is required"));
 }
 
 TEST(ProfileCli, EveryBadProfileExitsTwoWithoutCrashing) {
+  // Each file's first line says what its error must say ("# expect: ..."); the message names the
+  // file itself with line:col. (29 extends ../good/base.yaml, so the data folder is allowed.)
   for (const auto& e : fs::directory_iterator(kSrc + "/tests/data/profiles/bad")) {
-    const auto r = run_cli({"profile", "validate", e.path().string()}, {}, 20);
+    const std::string name = e.path().filename().string();
+    const auto r = run_cli(
+        {"profile", "validate", "--extends-from", kSrc + "/tests/data/profiles", e.path().string()},
+        {}, 20);
     EXPECT_EQ(r.rc, 2) << e.path() << r.err;
+    EXPECT_EQ(r.out, "") << name;
     EXPECT_TRUE(std::regex_search(r.err, std::regex(R"(\.yaml:[0-9]+:[0-9]+: )"))) << r.err;
+    // An extends cycle is reported at the extends line of the file that closes it, naming both.
+    const bool cycle = name.find("extends-cycle") != std::string::npos;
+    if (cycle)
+      EXPECT_THAT(r.err, HasSubstr(name)) << name;
+    else
+      EXPECT_TRUE(std::regex_search(
+          r.err, std::regex("gpucert: " + e.path().string() + ":[1-9][0-9]*:[1-9][0-9]*: ")))
+          << r.err;
+    std::string first;
+    std::getline(std::ifstream(e.path()), first);
+    if (first.rfind("# expect: ", 0) == 0)
+      EXPECT_THAT(r.err, HasSubstr(first.substr(10))) << name;
+    EXPECT_THAT(r.err, HasSubstr("gpucert: 1 of 1 profiles invalid\n")) << name;
+    EXPECT_EQ(lines(r.err), 2) << "one line for the error, one for the count: " << r.err;
   }
+}
+
+TEST(ProfileCli, ProfileErrorsPointAtTheValueAndNameTheField) {
+  // Positions counted by hand from the files: line:col of the offending value (or key).
+  const std::vector<std::pair<std::string, std::string>> expect = {
+      {"03-unknown-metric.yaml", ":6:13: key 'metric': unknown metric 'gemm.tflop'"},
+      {"06-quoted-number.yaml", ":7:10: key 'min': expected a number, got '720'"},
+      {"09-confidence-out-of-range.yaml", ":4:22: key 'method.confidence': 1.5 is impossible"},
+      {"10-negative-threshold.yaml", ":5:42: key 'min': -5 is impossible"},
+      {"11-min-above-max.yaml", ":5:49: key 'max': min (900) is above max (800)"},
+      {"13-each-does-not-fit.yaml", ":5:40: key 'each': 'node' does not fit metric 'gemm.tflops'"},
+      {"21-binary.yaml", ":3:7: binary content (byte 0x00)"},
+      {"30-duplicate-key.yaml", ":4:1: key 'name': duplicate key"},
+      {"32-invalid-utf8.yaml", ":3:10: invalid UTF-8 (byte 0xe9)"},
+      {"39-pcie-width.yaml", ":4:31: key 'match.pcie.width': 12 lanes is not a PCIe width"},
+  };
+  for (const auto& [file, message] : expect) {
+    const auto r = run_cli({"profile", "validate", kBad + file});
+    EXPECT_EQ(r.rc, 2) << file;
+    EXPECT_THAT(r.err, HasSubstr("gpucert: " + kBad + file + message)) << file;
+  }
+  // The same message from run, one line, and --out is not created.
+  const std::string dir = test::make_temp_dir("gpucert-run-bad");
+  const auto run_bad = run_cli({"run", "--profile", kBad + "11-min-above-max.yaml", "--simulate",
+                                kNode, "--out", dir + "/o"});
+  EXPECT_EQ(run_bad.rc, 2);
+  EXPECT_THAT(run_bad.err,
+              HasSubstr(kBad + "11-min-above-max.yaml:5:49: key 'max': min (900) is above max"));
+  EXPECT_EQ(lines(run_bad.err), 1) << run_bad.err;
+  EXPECT_FALSE(fs::exists(dir + "/o"));
+  fs::remove_all(dir);
 }
 
 } // namespace

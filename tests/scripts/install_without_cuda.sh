@@ -48,6 +48,13 @@ set +e
 rc=$?
 set -e
 if [[ $rc -ne 3 ]]; then cat real.log; echo "FAIL: a real run without CUDA exited $rc, not 3"; exit 1; fi
+# One line on stderr that names the missing file or library (and what to try instead).
+if [[ "$(wc -l <real.log)" != 1 ]]; then cat real.log; echo "FAIL: not one line on stderr"; exit 1; fi
+grep -Eq '^gpucert: .*[^ ]+\.so(\.[0-9]+)*' real.log ||
+  { cat real.log; echo "FAIL: the line does not name the missing file or library"; exit 1; }
+grep -q -- '--simulate' real.log || { cat real.log; echo "FAIL: the line does not say what to try"; exit 1; }
+[[ ! -e real/results.json ]] || { echo "FAIL: a refused real run wrote results"; exit 1; }
+echo "ok: without CUDA: $(cat real.log)"
 echo "ok: installed gpucert works from $(pwd) with no CUDA library reachable"
 INSIDE
 unshare -m bash "$tmp/inside.sh" "$tmp/prefix" "${cuda_dirs[@]}"

@@ -117,12 +117,23 @@ assert ms[1]["message"].startswith("not run"), ms[1]["message"]
 print("ok:", ms[0]["message"])
 PY
 
-# Bad input on every rank: exit 2, one message.
-timeout 60 mpirun --allow-run-as-root --oversubscribe -np 2 "$mpi_bin" --simulate "$node" \
-  --bytes 8:4:2 --out "$tmp/bad.json" >/dev/null 2>"$tmp/bad.err"
-rc=$?
-echo "bad sweep: rc=$rc"
-[[ $rc -eq 2 ]] || { echo "FAIL: bad sweep: rc=$rc, want 2"; cat "$tmp/bad.err"; fail=1; }
-grep -q "above MAX" "$tmp/bad.err" || { echo "FAIL: bad sweep message"; cat "$tmp/bad.err"; fail=1; }
+# Bad input on every rank: exit 2, one message (from one rank, not one per rank) naming the token.
+bad_input() { # NAME MESSAGE ARGS...
+  local name="$1" message="$2"
+  shift 2
+  timeout 60 mpirun --allow-run-as-root --oversubscribe -np 2 "$mpi_bin" --simulate "$node" \
+    "$@" --out "$tmp/bad.json" >/dev/null 2>"$tmp/bad.err"
+  local rc=$?
+  echo "$name: rc=$rc"
+  [[ $rc -eq 2 ]] || { echo "FAIL: $name: rc=$rc, want 2"; cat "$tmp/bad.err"; fail=1; }
+  grep -qF "gpucert-mpi: $message" "$tmp/bad.err" ||
+    { echo "FAIL: $name: stderr lacks '$message'"; cat "$tmp/bad.err"; fail=1; }
+  [[ "$(grep -c '^gpucert-mpi: ' "$tmp/bad.err")" == 1 ]] ||
+    { echo "FAIL: $name: not one message"; cat "$tmp/bad.err"; fail=1; }
+  [[ ! -e "$tmp/bad.json" ]] || { echo "FAIL: $name: results written"; fail=1; }
+}
+bad_input "bad sweep" "sweep '8:4:2': MIN 8 is above MAX 4" --bytes 8:4:2
+bad_input "unknown collective" "unknown collective 'frobnicate' (known: all_reduce," \
+  --collective frobnicate
 
 exit $fail

@@ -12,14 +12,16 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-# expect RC PATTERN CMD...: exit code RC and PATTERN (grep -E) on stderr; 20 s at most (a FIFO
-# opened for writing would block forever).
+# expect RC PATTERN CMD...: exit code RC, PATTERN (grep -E) on stderr, which is one line, and
+# nothing on stdout; 20 s at most (a FIFO opened for writing would block forever).
 expect() {
   local want="$1" pattern="$2" rc=0
   shift 2
   timeout 20 "$@" >"$work/out" 2>"$work/err" || rc=$?
   [[ "$rc" == "$want" ]] || { cat "$work/err"; fail "exit $rc, expected $want: $*"; }
   grep -Eq -- "$pattern" "$work/err" || { cat "$work/err"; fail "stderr lacks /$pattern/: $*"; }
+  [[ "$(wc -l <"$work/err")" == 1 ]] || { cat "$work/err"; fail "not one line on stderr: $*"; }
+  [[ ! -s "$work/out" ]] || { cat "$work/out"; fail "a refused command printed on stdout: $*"; }
   echo "ok (exit $rc): ${*:2}"
 }
 run_into=("$bin" run --profile "$profile" --simulate "$node" --out)
@@ -32,15 +34,29 @@ cert="$work/cert/certificate.json"
 # --out is a symbolic link (with and without a trailing slash): refused, nothing written there.
 mkdir "$work/real"
 ln -s "$work/real" "$work/link"
-expect 2 "link: is a symbolic link" "${run_into[@]}" "$work/link"
-expect 2 "link: is a symbolic link" "${run_into[@]}" "$work/link/"
+expect 2 "^gpucert: --out $work/link: is a symbolic link; give the directory itself" "${run_into[@]}" "$work/link"
+expect 2 "^gpucert: --out $work/link/?: is a symbolic link" "${run_into[@]}" "$work/link/"
 [[ -z "$(ls -A "$work/real")" ]] || fail "files written through the --out link"
 
 # --out is a regular file.
 echo keep >"$work/plain"
-expect 2 "plain: is a regular file, not a directory" "${run_into[@]}" "$work/plain"
-expect 2 "plain: is a regular file, not a directory" \
+expect 2 "^gpucert: --out $work/plain: is a regular file, not a directory" "${run_into[@]}" "$work/plain"
+expect 2 "^gpucert: --out $work/plain: is a regular file, not a directory" \
   "$bin" evaluate --profile "$profile" "$work/cert/results.json" --out "$work/plain"
+
+# --out is a FIFO; evaluate --out holding a planted link among its three files.
+mkfifo "$work/out-fifo"
+expect 2 "^gpucert: --out $work/out-fifo: is a FIFO, not a directory" "${run_into[@]}" "$work/out-fifo"
+for name in certificate.json junit.xml report.md; do
+  d="$work/eval-planted-$name"
+  mkdir "$d"
+  echo "outside, must stay" >"$work/eval-outside-$name"
+  ln -s "$work/eval-outside-$name" "$d/$name"
+  expect 2 "^gpucert: $d/$name: is a symbolic link" \
+    "$bin" evaluate --profile "$profile" "$work/cert/results.json" --out "$d"
+  [[ "$(cat "$work/eval-outside-$name")" == "outside, must stay" ]] || fail "evaluate followed $name"
+  [[ -L "$d/$name" ]] || fail "evaluate replaced the $name link"
+done
 
 # results.json (and its temp name) planted as links to a file outside: never followed.
 for name in results.json results.json.tmp certificate.json; do
@@ -48,22 +64,22 @@ for name in results.json results.json.tmp certificate.json; do
   mkdir "$d"
   echo "outside, must stay" >"$work/outside-$name"
   ln -s "$work/outside-$name" "$d/$name"
-  expect 2 "$name: is a symbolic link" "${run_into[@]}" "$d"
+  expect 2 "^gpucert: $d/$name: is a symbolic link" "${run_into[@]}" "$d"
   [[ "$(cat "$work/outside-$name")" == "outside, must stay" ]] || fail "$name link followed"
   [[ -L "$d/$name" ]] || fail "$name link replaced"
 done
 
 # report -o: a FIFO, a device, a link; "-" is stdout.
 mkfifo "$work/fifo"
-expect 2 "fifo: is a FIFO" "$bin" report "$cert" --format md -o "$work/fifo"
-expect 2 "/dev/null: is a character device" "$bin" report "$cert" --format md -o /dev/null
+expect 2 "^gpucert: $work/fifo: is a FIFO" "$bin" report "$cert" --format md -o "$work/fifo"
+expect 2 "^gpucert: /dev/null: is a character device" "$bin" report "$cert" --format md -o /dev/null
 echo "outside, must stay" >"$work/outside-report"
 ln -s "$work/outside-report" "$work/report-link.md"
-expect 2 "report-link.md: is a symbolic link" "$bin" report "$cert" --format md -o "$work/report-link.md"
+expect 2 "^gpucert: $work/report-link.md: is a symbolic link" "$bin" report "$cert" --format md -o "$work/report-link.md"
 [[ "$(cat "$work/outside-report")" == "outside, must stay" ]] || fail "report -o link followed"
 mkdir "$work/adir"
-expect 2 "adir: is a directory" "$bin" report "$cert" --format md -o "$work/adir"
-expect 2 "its directory does not exist" "$bin" report "$cert" --format md -o "$work/none/r.md"
+expect 2 "^gpucert: $work/adir: is a directory" "$bin" report "$cert" --format md -o "$work/adir"
+expect 2 "$work/none/r\.md.*its directory does not exist" "$bin" report "$cert" --format md -o "$work/none/r.md"
 "$bin" report "$cert" --format md -o - >"$work/stdout.md" || fail "report -o - failed"
 grep -q "CERTIFIED" "$work/stdout.md" || fail "report -o - wrote nothing useful to stdout"
 # A regular file is replaced, as before.
