@@ -1,11 +1,13 @@
 // Renderers: XML escaping, JUnit structure (one testcase per check, unique names, failure vs
-// error vs skipped), golden Markdown, console summary, Prometheus and HTML escaping, the
-// certificate's JSON round trip and its JSON Schema.
+// error vs skipped), golden Markdown, JUnit and HTML (update mode rewrites and fails, and never
+// runs in CI), console summary, Prometheus and HTML escaping, the certificate's JSON round trip and
+// its JSON Schema. Row-by-row content of every format: report_content_test.cpp.
 #include "harness/core/error.hpp"
 #include "harness/model/certificate.hpp"
 #include "reports/render.hpp"
 #include "reports/xml.hpp"
 #include "tests/unit/json_schema_check.hpp"
+#include "tests/unit/report_fixture.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -21,123 +23,10 @@ const std::map<std::string, std::string>& schemas();
 namespace gpucert::report {
 namespace {
 
-Check check(const std::string& id, const std::string& target, Verdict v) {
-  Check k;
-  k.clause_id = id;
-  k.metric = "hbm.triad.gbps";
-  k.kind = "benchmark";
-  k.scope = Scope::gpu;
-  k.target = target;
-  k.gpus = {target.back() - '0'};
-  k.verdict = v;
-  k.stat = "median";
-  k.confidence = 0.95;
-  k.threshold.min = 2800;
-  k.threshold.unit = "GB/s";
-  k.params = "bytes=1073741824";
-  k.started_at = "2026-01-31T10:00:00.000Z";
-  k.finished_at = "2026-01-31T10:00:01.500Z";
-  k.simulated = true;
-  return k;
-}
-
-/// A small certificate with every verdict and text that needs escaping in every format.
+/// A small certificate with every verdict and text that needs escaping in every format
+/// (tests/unit/report_fixture.hpp; tests/data/golden/README.md says what each row must show).
 Certificate sample() {
-  Certificate c;
-  c.tool_version = "0.1.0";
-  c.git_revision = "abcdef123456";
-  c.simulated = true;
-  c.outcome = Outcome::not_certified;
-  c.summary =
-      "1 of 5 checks failed, 1 of 5 checks could not be measured (gpu5 hbm-triad, gpu3 hbm-triad)";
-  const std::string profile_name = "h100-sxm5-80gb-8x-standard";
-  c.profile = {profile_name,
-               "HGX H100",
-               "standard",
-               std::string(64, 'a'),
-               {{"p.yaml", std::string(64, 'a')}},
-               0.95};
-  c.results.complete = true;
-  c.results.backend = "sim";
-  c.results.started_at = "2026-01-31T10:00:00.000Z";
-  c.results.finished_at = "2026-01-31T10:05:00.000Z";
-  c.results.tool_version = "0.1.0";
-  c.results.git_revision = "abcdef123456";
-  c.results.planned_profile_name = profile_name;
-  c.results.planned_profile_sha256 = std::string(64, 'a');
-  c.results.sha256 = std::string(64, 'b');
-  c.inventory.simulated = true;
-  c.inventory.sim_node = "h100-sxm5-80gb-8x";
-  c.inventory.sim_faults = {"gpu5:hbm=0.7"};
-  c.inventory.collected_at = "2026-01-31T10:00:00Z";
-  c.inventory.node.hostname = "node<017>";
-  c.inventory.node.driver_version = "580.95.05";
-  for (int i : {0, 3, 5}) {
-    GpuInfo g;
-    g.index = i;
-    g.name = "NVIDIA H100 80GB HBM3";
-    g.pcie_gen_current = 5;
-    g.pcie_width_current = 16;
-    g.nvlink_links_active = g.nvlink_links_total = 18;
-    g.ecc_enabled = true;
-    g.ecc_uncorrected_volatile = 0;
-    g.serial = "16522230" + std::to_string(i);
-    c.inventory.gpus.push_back(g);
-  }
-
-  Check pass = check("hbm-triad", "gpu0", Verdict::pass);
-  pass.value = 2970.5;
-  pass.ci_lo = 2961;
-  pass.ci_hi = 2979;
-  pass.ci_method = "order-statistic";
-  pass.n = 12;
-  pass.margin = 170.5;
-  pass.margin_rel = 170.5 / 2800;
-  pass.samples = {2961, 2965, 2970, 2971, 2979};
-  TelemetrySummary t;
-  t.available = true;
-  t.samples = 10;
-  t.sm_clock_mhz_mean = 1950;
-  t.temperature_c_max = 61;
-  t.throttle_fraction = {{"hw_slowdown", 0}};
-  pass.telemetry[0] = t;
-
-  Check fail = check("hbm-triad", "gpu5", Verdict::fail);
-  fail.value = 2040;
-  fail.ci_lo = 2030;
-  fail.ci_hi = 2050;
-  fail.ci_method = "order-statistic";
-  fail.n = 10;
-  fail.margin = -760;
-  fail.margin_rel = -760.0 / 2800;
-  fail.cause = "HW slowdown (thermal) 41% of window, 87 °C & <rising> | \"hot\"";
-
-  Check error = check("hbm-triad", "gpu3", Verdict::error);
-  error.message = "setup: GPU 3 fell off the bus\x01 (cudaErrorDevicesUnavailable)";
-
-  Check undecided = check("launch", "gpu0", Verdict::inconclusive);
-  undecided.metric = "launch.stream.us";
-  undecided.threshold.min.reset();
-  undecided.threshold.max = 3;
-  undecided.threshold.unit = "us";
-  undecided.threshold.higher_is_better = false;
-  undecided.value = 2.98;
-  undecided.ci_lo = 2.9;
-  undecided.ci_hi = 3.1;
-  undecided.ci_method = "order-statistic";
-  undecided.n = 200;
-  undecided.message =
-      "95% interval 2.9–3.1 straddles the threshold ≤ 3 us after 200 samples (max_samples)";
-
-  Check skipped = check("p2p", "gpu0-gpu3", Verdict::skipped);
-  skipped.scope = Scope::gpu_pair;
-  skipped.gpus = {0, 3};
-  skipped.metric = "p2p.uni.gbps";
-  skipped.message = "no peer access between GPU 0 and GPU 3";
-
-  c.checks = {pass, fail, error, undecided, skipped};
-  c.counts = count(c.checks);
-  return c;
+  return test::sample_certificate();
 }
 
 std::string slurp(const std::string& path) {
@@ -193,15 +82,68 @@ TEST(Junit, WrongResultsAreTheirOwnFailureType) {
   EXPECT_NE(render("junit", c).find("<failure type=\"wrong_results\""), std::string::npos);
 }
 
-TEST(Markdown, MatchesTheGoldenFile) {
-  const std::string golden = std::string(GPUCERT_SOURCE_DIR) + "/tests/data/golden/report.md";
-  const std::string md = render("md", sample());
-  if (std::getenv("GPUCERT_UPDATE_GOLDEN")) {
-    std::ofstream(golden, std::ios::binary) << md;
-    GTEST_SKIP() << "golden file rewritten: " << golden;
+/// CI=true (GitHub Actions, GitLab and ci/test.sh's callers set it): a golden is never rewritten.
+bool in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci && *ci && std::string(ci) != "false" && std::string(ci) != "0";
+}
+
+/// Compares `actual` with tests/data/golden/NAME. GPUCERT_UPDATE_GOLDEN=1 rewrites the file and
+/// FAILS (a rewritten golden is not a pass: read it against tests/data/golden/README.md, then
+/// commit it); with CI=true update mode fails without writing anything.
+void expect_golden(const std::string& name, const std::string& actual) {
+  const std::string golden = std::string(GPUCERT_SOURCE_DIR) + "/tests/data/golden/" + name;
+  if (const char* update = std::getenv("GPUCERT_UPDATE_GOLDEN"); update && *update) {
+    if (in_ci()) {
+      ADD_FAILURE() << "GPUCERT_UPDATE_GOLDEN is set with CI=true: goldens are never rewritten in "
+                       "CI; "
+                    << golden << " is unchanged";
+      return;
+    }
+    const bool changed = slurp(golden) != actual;
+    std::ofstream(golden, std::ios::binary) << actual;
+    ADD_FAILURE() << "golden file " << (changed ? "rewritten" : "rewritten (unchanged)") << ": "
+                  << golden
+                  << "\nThis run is not a pass: review the file line by line against "
+                     "tests/data/golden/README.md, commit it, and rerun without "
+                     "GPUCERT_UPDATE_GOLDEN.";
+    return;
   }
-  EXPECT_EQ(md, slurp(golden))
-      << "regenerate with GPUCERT_UPDATE_GOLDEN=1 after an intended change";
+  const std::string expected = slurp(golden);
+  ASSERT_FALSE(expected.empty()) << "missing golden file " << golden;
+  if (actual == expected)
+    return;
+  // Name the first line that differs: a whole-document EXPECT_EQ of a report is hard to read.
+  std::istringstream a(actual), e(expected);
+  std::string la, le;
+  int line = 0;
+  while (true) {
+    ++line;
+    const bool ha = static_cast<bool>(std::getline(a, la));
+    const bool he = static_cast<bool>(std::getline(e, le));
+    if (!ha && !he)
+      break;
+    if (!ha || !he || la != le) {
+      ADD_FAILURE() << golden << ":" << line << " differs\n  golden:   " << (he ? le : "(end)")
+                    << "\n  rendered: " << (ha ? la : "(end)")
+                    << "\nAfter an intended change: GPUCERT_UPDATE_GOLDEN=1 (never in CI), "
+                       "review the file against tests/data/golden/README.md, commit it.";
+      return;
+    }
+  }
+  ADD_FAILURE() << golden << " differs from the rendered output (line endings?)";
+}
+
+TEST(Markdown, MatchesTheGoldenFile) {
+  expect_golden("report.md", render("md", sample()));
+}
+
+TEST(Junit, MatchesTheGoldenFile) {
+  expect_golden("report.junit.xml", render("junit", sample()));
+}
+
+TEST(Html, MatchesTheGoldenFile) {
+  expect_golden("report.html", render("html", sample()));
 }
 
 TEST(Markdown, FailuresComeFirstAndSimulatedIsStamped) {
@@ -222,7 +164,7 @@ TEST(Console, SummaryNamesTheFailureAndTheOutcome) {
   o.evidence = {"out/certificate.json"};
   const std::string text = render_console(sample(), o);
   EXPECT_EQ(text.rfind("*** SIMULATED — not a certification (simulator node h100-sxm5-80gb-8x, "
-                       "faults: gpu5:hbm=0.7) ***",
+                       "faults: gpu5:thermal) ***",
                        0),
             0u);
   EXPECT_TRUE(std::regex_search(text, std::regex("FAIL +hbm-triad +gpu5 +median 2.04 TB/s +≥ 2.80 "

@@ -1,7 +1,9 @@
-// Raw results JSON: a full round trip keeps every field; a malformed document is an InputError
-// that names the field path; scope/status/target spellings.
+// Raw results JSON: a full round trip keeps every field (a fixture in which every field differs
+// from its default, compared field by field after reading back); a malformed document is an
+// InputError that names the field path; scope/status/target spellings.
 #include "harness/core/error.hpp"
 #include "harness/model/results.hpp"
+#include "tests/unit/full_fields.hpp"
 
 #include <cmath>
 #include <gtest/gtest.h>
@@ -87,6 +89,162 @@ TEST(ResultsJson, RoundTripKeepsEveryField) {
   ASSERT_TRUE(back.inventory_after.has_value());
   EXPECT_EQ(back.inventory_after->gpus.at(0).name, "NVIDIA H100 80GB HBM3");
   EXPECT_EQ(j.at("measurements")[0].at("key"), "gemm[dtype=bf16,m=8192]@gpu3");
+}
+
+// --- every field, non-default, compared field by field ----------------------------------------
+
+/// A measurement with every field set to something other than its default.
+Measurement full_measurement() {
+  Measurement m;
+  m.benchmark = "p2p.bidir";
+  m.params = {{"bytes", "268435456"}, {"engine", "sm"}};
+  m.target = {Scope::gpu_pair, {2, 7}};
+  m.status = MeasurementStatus::incorrect;
+  m.message = "result check failed: 12 of 4096 sampled elements differ";
+  m.verification = {true, true, "max rel err 3.1e-3 over 4096 sampled elements (tol 1e-2)"};
+  m.bytes_per_sample = 536870912;
+  m.flops_per_sample = 2.5e3;
+  m.items_per_sample = 3;
+  m.warmup_samples = 5;
+  m.seconds = {1.5e-3, 1.25e-3, 1.75e-3};
+  m.metrics = {{"p2p.bidir.gbps", {715.5, 716.25, 714.125}}, {"x.aux", {1, 2, 3}}};
+  m.telemetry = {{2, test::full_telemetry(1980)}, {7, test::full_telemetry(1830)}};
+  m.stop_reason = "time_budget";
+  m.started_at = "2026-01-31T10:00:01.000Z";
+  m.finished_at = "2026-01-31T10:00:03.250Z";
+  m.extra = {{"algorithm", 12}, {"engine", "sm"}};
+  return m;
+}
+
+/// Results with every field set to something other than its default ("schema" has one value).
+Results full_results() {
+  Results r;
+  r.tool_version = "0.9.1";
+  r.git_revision = "0123456789ab";
+  r.backend = "cuda";
+  r.simulated = true;
+  r.complete = true;
+  r.incomplete_reason = "SIGTERM"; // not consistent with complete, on purpose: both must survive
+  r.started_at = "2026-01-31T10:00:00.000Z";
+  r.finished_at = "2026-01-31T10:07:00.000Z";
+  r.profile_name = "h200-sxm-141gb-8x";
+  r.profile_sha256 = std::string(64, 'c');
+  r.method = {{"confidence", 0.99}, {"min_samples", 12}};
+  r.provenance = {{"argv", {"gpucert", "run"}}, {"gpus", {2, 7}}, {"env", {{"NCCL_ALGO", "Ring"}}}};
+  r.inventory_before = test::full_inventory(1);
+  r.inventory_after = test::full_inventory(2);
+  Measurement second = full_measurement();
+  second.benchmark = "hbm.copy";
+  second.target = {Scope::node, {0, 1, 2}};
+  second.status = MeasurementStatus::error;
+  r.measurements = {full_measurement(), second};
+  return r;
+}
+
+void expect_same(const Measurement& a, const Measurement& b, const std::string& where) {
+  SCOPED_TRACE(where);
+  EXPECT_EQ(a.benchmark, b.benchmark);
+  EXPECT_EQ(a.params, b.params);
+  EXPECT_EQ(a.target, b.target);
+  EXPECT_EQ(a.status, b.status);
+  EXPECT_EQ(a.message, b.message);
+  EXPECT_EQ(a.verification.checked, b.verification.checked);
+  EXPECT_EQ(a.verification.passed, b.verification.passed);
+  EXPECT_EQ(a.verification.detail, b.verification.detail);
+  EXPECT_EQ(a.bytes_per_sample, b.bytes_per_sample);
+  EXPECT_EQ(a.flops_per_sample, b.flops_per_sample);
+  EXPECT_EQ(a.items_per_sample, b.items_per_sample);
+  EXPECT_EQ(a.warmup_samples, b.warmup_samples);
+  EXPECT_EQ(a.seconds, b.seconds);
+  EXPECT_EQ(a.metrics, b.metrics);
+  ASSERT_EQ(a.telemetry.size(), b.telemetry.size());
+  for (const auto& [gpu, t] : a.telemetry) {
+    ASSERT_TRUE(b.telemetry.count(gpu)) << "telemetry of GPU " << gpu;
+    test::expect_same(t, b.telemetry.at(gpu), "telemetry " + std::to_string(gpu));
+  }
+  EXPECT_EQ(a.stop_reason, b.stop_reason);
+  EXPECT_EQ(a.started_at, b.started_at);
+  EXPECT_EQ(a.finished_at, b.finished_at);
+  EXPECT_EQ(a.extra, b.extra);
+  EXPECT_EQ(a.key(), b.key());
+}
+
+void expect_same(const Results& a, const Results& b) {
+  EXPECT_EQ(a.schema, b.schema);
+  EXPECT_EQ(a.tool_version, b.tool_version);
+  EXPECT_EQ(a.git_revision, b.git_revision);
+  EXPECT_EQ(a.backend, b.backend);
+  EXPECT_EQ(a.simulated, b.simulated);
+  EXPECT_EQ(a.complete, b.complete);
+  EXPECT_EQ(a.incomplete_reason, b.incomplete_reason);
+  EXPECT_EQ(a.started_at, b.started_at);
+  EXPECT_EQ(a.finished_at, b.finished_at);
+  EXPECT_EQ(a.profile_name, b.profile_name);
+  EXPECT_EQ(a.profile_sha256, b.profile_sha256);
+  EXPECT_EQ(a.method, b.method);
+  EXPECT_EQ(a.provenance, b.provenance);
+  test::expect_same(a.inventory_before, b.inventory_before, "inventory_before");
+  ASSERT_EQ(a.inventory_after.has_value(), b.inventory_after.has_value());
+  if (a.inventory_after)
+    test::expect_same(*a.inventory_after, *b.inventory_after, "inventory_after");
+  ASSERT_EQ(a.measurements.size(), b.measurements.size());
+  for (std::size_t i = 0; i < a.measurements.size(); ++i)
+    expect_same(a.measurements[i], b.measurements[i], "measurements[" + std::to_string(i) + "]");
+}
+
+TEST(ResultsJson, FullFixtureHasNoFieldAtItsDefault) {
+  const Results r = full_results();
+  const nlohmann::json defaults = to_json(Results{});
+  test::expect_no_defaults(to_json(r), &defaults, "results", {"schema"});
+  // Array elements have no default in the document: compare them with a default Measurement's
+  // and TelemetrySummary's own serialisations (catches a bool or enum left at its default).
+  const nlohmann::json m_defaults = to_json(Measurement{});
+  for (const auto& m : r.measurements)
+    test::expect_no_defaults(to_json(m), &m_defaults, "measurement " + m.key(), {});
+  const nlohmann::json t_defaults = to_json(TelemetrySummary{});
+  test::expect_no_defaults(to_json(test::full_telemetry(1980)), &t_defaults, "telemetry", {});
+}
+
+TEST(ResultsJson, FullRoundTripKeepsEveryFieldFieldByField) {
+  const Results r = full_results();
+  const nlohmann::json j = to_json(r);
+  const Results back = results_from_json(nlohmann::json::parse(j.dump()));
+  expect_same(r, back);
+  EXPECT_EQ(to_json(back), j);
+  // The fields a reviewer found dropped once, by name.
+  EXPECT_EQ(back.incomplete_reason, "SIGTERM");
+  EXPECT_EQ(back.measurements.at(0).verification.passed, true);
+  EXPECT_EQ(back.measurements.at(1).target.label(), "node");
+}
+
+TEST(ResultsJson, IncompleteRunRoundTripsItsReason) {
+  Results r = sample_results();
+  r.complete = false;
+  r.incomplete_reason = "crash";
+  const Results back = results_from_json(nlohmann::json::parse(to_json(r).dump()));
+  EXPECT_FALSE(back.complete);
+  EXPECT_EQ(back.incomplete_reason, "crash");
+}
+
+/// Fails when a field is added to (or removed from) one of these structs: add it to the full
+/// fixture above and to expect_same, then update the size here. Sizes are those of x86-64
+/// libstdc++ (GCC and Clang alike); elsewhere the check is skipped.
+TEST(ResultsJson, FullFixtureCoversEveryStructField) {
+#if defined(__x86_64__) && defined(__GLIBCXX__) && !defined(_GLIBCXX_DEBUG)
+  EXPECT_EQ(sizeof(TelemetrySummary), 152u) << "TelemetrySummary changed";
+  EXPECT_EQ(sizeof(Verification), 40u) << "Verification changed";
+  EXPECT_EQ(sizeof(Target), 32u) << "Target changed";
+  EXPECT_EQ(sizeof(Measurement), 456u) << "Measurement changed";
+  EXPECT_EQ(sizeof(Results), 1352u) << "Results changed";
+  // The inventory is filled through for_each_gpu_field/for_each_node_field (full_fields.hpp): a
+  // new optional field listed there is covered; a field outside those lists is not.
+  EXPECT_EQ(sizeof(NvLinkPeer), 72u) << "NvLinkPeer changed";
+  EXPECT_EQ(sizeof(GpuInfo), 656u) << "GpuInfo changed";
+  EXPECT_EQ(sizeof(NodeInfo), 376u) << "NodeInfo changed";
+  EXPECT_EQ(sizeof(Inventory), 496u) << "Inventory changed";
+#else
+  GTEST_SKIP() << "struct sizes are recorded for x86-64 libstdc++ only";
+#endif
 }
 
 TEST(ResultsJson, NonFiniteValuesBecomeNullAndComeBackAsNaN) {
