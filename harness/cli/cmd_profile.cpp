@@ -76,6 +76,8 @@ ExitCode list_action(bool json) {
     } catch (const InputError& err) {
       ++bad; // listed anyway, so a broken file in a search directory is visible, not hidden
       e["error"] = err.what();
+      // Exit 2 names the file, line:col and field on stderr, as for every bad input.
+      fmt::print(stderr, "gpucert: {}\n", err.what());
     }
     out.push_back(std::move(e));
   }
@@ -98,11 +100,11 @@ ExitCode list_action(bool json) {
     }
     if (out.empty())
       fmt::print(stderr, "gpucert: no profiles found\n");
+    // Where it looked is part of the listing (stdout), not a diagnostic.
     std::string searched;
     for (const auto& d : dirs)
       searched += (searched.empty() ? "" : ", ") + d.path;
-    fmt::print(stderr, "gpucert: searched (first match wins): {}\n",
-               searched.empty() ? "nothing" : searched);
+    fmt::print("\nsearched (first match wins): {}\n", searched.empty() ? "nothing" : searched);
   }
   return bad > 0 ? ExitCode::bad_input : ExitCode::certified;
 }

@@ -168,6 +168,19 @@ Check benchmark_check(const profile::Clause& c, const profile::Profile& p, const
     }
     return k;
   }
+  // A NaN or infinite sample is a broken measurement (a sample timed at zero seconds, a null in
+  // a results file), never a figure: order statistics over it are meaningless, so fail closed.
+  const auto bad =
+      std::count_if(k.samples.begin(), k.samples.end(), [](double v) { return !std::isfinite(v); });
+  if (bad > 0) {
+    if (k.verdict != Verdict::fail) {
+      k.verdict = Verdict::error;
+      k.message = fmt::format("{} of {} samples of {} are not finite numbers (NaN or infinite): "
+                              "the measurement is broken",
+                              bad, k.n, c.metric);
+    }
+    return k;
+  }
   const stats::Interval ci = stats::ci_for(k.samples, c.stat, p.method.confidence);
   k.value = ci.point;
   k.ci_method = ci.method;

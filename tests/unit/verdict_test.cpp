@@ -465,15 +465,23 @@ TEST(Decide, AnIntervalWithAnInfiniteOrNanEndIsNeverDecided) {
   EXPECT_EQ(decide({2, 1, nan, true, ""}, ceiling), Verdict::inconclusive);
 }
 
-TEST(Verdict, AnInfiniteSampleNeverPasses) {
-  // A sample timed at zero seconds reads as infinite bandwidth: a timing fault, not a fast GPU.
-  Results r = healthy_results();
-  auto& v = measurement_of(r, "hbm.triad", "gpu0").metrics["hbm.triad.gbps"];
-  v.assign(v.size() - 4, 2950);
-  v.insert(v.end(), 4, std::numeric_limits<double>::infinity());
-  const auto cert = evaluate(unit_profile(), r);
-  EXPECT_EQ(find(cert, "hbm-triad", "gpu0").verdict, Verdict::inconclusive);
-  EXPECT_NE(cert.outcome, report::Outcome::certified);
+TEST(Verdict, ANonFiniteSampleIsABrokenMeasurementNeverAFigure) {
+  // A sample timed at zero seconds reads as infinite bandwidth, and a null in a results file as
+  // NaN: a timing fault, not a fast GPU. The median would shrug off a few; the engine must not.
+  for (const double bad :
+       {std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
+    Results r = healthy_results();
+    auto& v = measurement_of(r, "hbm.triad", "gpu0").metrics["hbm.triad.gbps"];
+    v.assign(v.size() - 4, 2950);
+    v.insert(v.end(), 4, bad);
+    const auto cert = evaluate(unit_profile(), r);
+    const auto& k = find(cert, "hbm-triad", "gpu0");
+    EXPECT_EQ(k.verdict, Verdict::error);
+    EXPECT_EQ(k.message, "4 of 20 samples of hbm.triad.gbps are not finite numbers (NaN or "
+                         "infinite): the measurement is broken");
+    EXPECT_FALSE(k.value);
+    EXPECT_EQ(cert.outcome, report::Outcome::not_certified);
+  }
 }
 
 TEST(Verdict, AllSkippedNeverCertifies) {
@@ -541,11 +549,12 @@ TEST(Verdict, ARerunSupersedesTheEarlierMeasurement) {
 }
 
 TEST(Verdict, HealthReadingExactlyOnItsThresholdPasses) {
-  const auto p = profile::parse_profile(builtin_registry(),
-                                        "schema: gpucert/profile/v1\nname: x\nclauses:\n"
-                                        "  - {id: links, metric: inventory.nvlink_links, min: 18}\n"
-                                        "  - {id: ecc, metric: inventory.ecc_uncorrected, max: 0}\n",
-                                        "x.yaml");
+  const auto p =
+      profile::parse_profile(builtin_registry(),
+                             "schema: gpucert/profile/v1\nname: x\nclauses:\n"
+                             "  - {id: links, metric: inventory.nvlink_links, min: 18}\n"
+                             "  - {id: ecc, metric: inventory.ecc_uncorrected, max: 0}\n",
+                             "x.yaml");
   Results r = healthy_results();
   const auto cert = evaluate(p, r);
   EXPECT_EQ(find(cert, "links", "gpu0").verdict, Verdict::pass);
@@ -563,7 +572,7 @@ TEST(Verdict, TheInventoryAfterTheRunIsCheckedToo) {
   auto cert = evaluate(unit_profile(), r);
   auto ecc = find(cert, "ecc", "gpu1");
   EXPECT_EQ(ecc.verdict, Verdict::fail);
-  EXPECT_EQ(ecc.cause, "reads 2 after the run, expected ≤ 0");
+  EXPECT_EQ(ecc.cause, "reads 2 after the run, expected ≤ 0 errors");
   EXPECT_EQ(find(cert, "remap", "gpu1").verdict, Verdict::fail);
   EXPECT_EQ(find(cert, "ecc", "gpu0").verdict, Verdict::pass);
 

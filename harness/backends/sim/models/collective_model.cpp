@@ -1,12 +1,12 @@
 // Simulated collectives on the virtual clock (see collective_model.hpp).
 #include "harness/backends/sim/models/collective_model.hpp"
-#include "harness/backends/sim/models/models.hpp"
 
+#include "harness/backends/sim/models/collective_figures.hpp"
+#include "harness/backends/sim/models/models.hpp"
 #include "harness/backends/sim/models/sim_instance.hpp"
 #include "harness/collectives/check.hpp"
 #include "harness/collectives/collective_plan.hpp"
 #include "harness/collectives/nccl_env.hpp"
-#include "harness/backends/sim/models/collective_figures.hpp"
 
 #include <algorithm>
 #include <fmt/core.h>
@@ -54,13 +54,27 @@ public:
       for (std::uint64_t j = 0; j < send_count; ++j)
         inputs[r].push_back(input_value(p, r, j));
     const auto outputs = reference_collective(p, inputs);
+    // Which GPU's corruption shows in rank r's output: its own, or, for a reduce, that of any
+    // non-root rank, since the partial sums are computed on every rank on their way to the root.
+    auto culprit = [&](int r) -> int {
+      if (outputs[r].empty())
+        return -1;
+      if (sim_.faults().sdc(target_.gpus[r]))
+        return target_.gpus[r];
+      if (p.kind == CollKind::reduce && r == p.root)
+        for (int s = 0; s < n; ++s)
+          if (outputs[s].empty() && sim_.faults().sdc(target_.gpus[s]))
+            return target_.gpus[s];
+      return -1;
+    };
     Verification v;
     v.checked = true;
     v.passed = true;
     for (int r = 0; r < n; ++r) {
       const int gpu = target_.gpus[r];
       auto raw = encode_buffer(p.dtype, outputs[r]);
-      const bool sdc = sim_.faults().sdc(gpu) && !outputs[r].empty();
+      const int bad_gpu = culprit(r);
+      const bool sdc = bad_gpu >= 0;
       if (sdc) {
         const std::uint64_t k = outputs[r].size() / 2;
         store_bits(p.dtype, raw.data(), k, load_bits(p.dtype, raw.data(), k) ^ 0x1u);
@@ -70,7 +84,8 @@ public:
         v.passed = false;
         v.detail =
             describe(p, r, fmt::format("rank {} (gpu {})", r, gpu), m) +
-            (sdc ? fmt::format(" (simulated silent data corruption, fault gpu{}:sdc)", gpu) : "");
+            (sdc ? fmt::format(" (simulated silent data corruption, fault gpu{}:sdc)", bad_gpu)
+                 : "");
         return v;
       }
     }
@@ -118,9 +133,8 @@ namespace gpucert::sim {
 void add_nccl_models(const Registry& registry, ModelTable& t) {
   for (const BenchmarkDef* def : registry.family("nccl")) {
     const coll::Collective& c = coll::collective_by_name(variant_of(def->name));
-    t.instances.add(def->name, [&c](const BenchmarkContext& ctx) {
-      return coll::make_sim_collective(ctx, c);
-    });
+    t.instances.add(
+        def->name, [&c](const BenchmarkContext& ctx) { return coll::make_sim_collective(ctx, c); });
   }
   // The collective model's headline figures (collective_figures.cpp); the rest are optional.
   t.figures.insert({"nccl.busbw", "nccl.latency_us"});
