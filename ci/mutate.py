@@ -10,8 +10,9 @@ included, is covered by an overlayfs whose upper layer is an empty temporary dir
 mutation and every file the rebuild writes land in that layer and vanish with the namespace, so
 the real tree is never touched and each mutant starts from the already-built tree (one compile
 and a few links, not a cold build). It needs root (CI and the development machines run as root)
-and overlayfs. With --snapshot the overlay's lower layer is a copy of the tree taken at the start,
-so edits made in the tree while the run goes on do not leak into it.
+and overlayfs. With --snapshot the overlay's lower layer is the committed tree (HEAD) with a copy
+of the build tree, brought up to date once before the mutants run: uncommitted edits, and edits
+made while the run goes on, do not leak into it.
 
 Usage:
   ci/mutate.py                      every mutation (the full table)
@@ -134,7 +135,10 @@ def run_mutant(m: Mutation | None, build: Path, args, log: Path) -> Result:
     t0 = time.monotonic()
     if m:
         target = ROOT / m.file
-        target.write_text(target.read_text().replace(m.find, m.replace, 1))
+        text = target.read_text()
+        if text.count(m.find) != 1:  # the tree this runs on is not the one --check saw
+            return Result(m.id, "build-failed", "stale: the text to replace is not there once")
+        target.write_text(text.replace(m.find, m.replace, 1))
     name = m.id if m else "baseline"
     rc = sh(["cmake", "--build", str(build), "-j", str(args.jobs)], ROOT, args.build_timeout, log)
     if rc != 0:
@@ -153,18 +157,49 @@ def run_mutant(m: Mutation | None, build: Path, args, log: Path) -> Result:
 def child_main(args) -> None:
     """Runs inside `unshare -m`: overlay the tree, run one mutant, print its result as JSON."""
     muts = {m.id: m for m in load(args.catalogue)}
+    subprocess.run(["mount", "--make-rprivate", "/"], check=True)
+    if args.snapshot_dir:
+        subprocess.run(["mount", "--bind", args.snapshot_dir, str(ROOT)], check=True)
+    if args.child == "prepare":  # bring the snapshot's own build tree up to date, in place
+        rc = sh(["cmake", "--build", str(args.build), "-j", str(args.jobs)], ROOT,
+                4 * args.build_timeout, Path(args.log))
+        print(json.dumps(dataclasses.asdict(Result("prepare", "ok" if rc == 0 else "build-failed"))))
+        return
     m = None if args.child == "baseline" else muts[args.child]
     upper = Path(args.upper)
     (upper / "u").mkdir()
     (upper / "w").mkdir()
-    subprocess.run(["mount", "--make-rprivate", "/"], check=True)
-    if args.snapshot_dir:
-        subprocess.run(["mount", "--bind", args.snapshot_dir, str(ROOT)], check=True)
     subprocess.run(["mount", "-t", "overlay", "overlay", "-o",
                     f"lowerdir={ROOT},upperdir={upper / 'u'},workdir={upper / 'w'}", str(ROOT)],
                    check=True)
     r = run_mutant(m, args.build, args, Path(args.log))
     print(json.dumps(dataclasses.asdict(r)))
+
+
+def take_snapshot(snap: Path, build: Path) -> None:
+    """HEAD's files, the repository and a copy of `build` in `snap`. A file whose content equals
+    the working tree's keeps the working tree's mtime (so the copied build tree stays up to date
+    for it); any other gets the current time, so the next build compiles it."""
+    snap.mkdir()
+    archive = subprocess.Popen(["git", "archive", "HEAD"], cwd=ROOT, stdout=subprocess.PIPE)
+    subprocess.run(["tar", "-x", "-C", str(snap)], stdin=archive.stdout, check=True)
+    if archive.wait() != 0:
+        raise SystemExit("git archive HEAD failed")
+    now = time.time()
+    tracked = subprocess.run(["git", "ls-tree", "-r", "-z", "--name-only", "HEAD"], cwd=ROOT,
+                             capture_output=True, check=True).stdout.decode().split("\0")
+    for f in filter(None, tracked):
+        copy, live = snap / f, ROOT / f
+        if copy.is_symlink() or not copy.is_file():
+            continue
+        same = live.is_file() and not live.is_symlink() and live.read_bytes() == copy.read_bytes()
+        t = live.stat().st_mtime if same else now
+        os.utime(copy, (t, t))
+    for sub in (".git", str(build.relative_to(ROOT))):
+        (snap / sub).parent.mkdir(parents=True, exist_ok=True)
+        tar = subprocess.Popen(["tar", "-C", str(ROOT), "-cf", "-", sub], stdout=subprocess.PIPE)
+        subprocess.run(["tar", "-C", str(snap), "-xpf", "-"], stdin=tar.stdout, check=True)
+        tar.wait()
 
 
 def overlay_works() -> bool:
@@ -204,7 +239,8 @@ def main() -> int:
     ap.add_argument("--check", action="store_true", help="only check the catalogue")
     ap.add_argument("--list", action="store_true", help="print the catalogue")
     ap.add_argument("--snapshot", action="store_true",
-                    help="run on a copy of the tree taken at the start (keep editing meanwhile)")
+                    help="run on the committed tree (HEAD) and a copy of the build tree, taken at "
+                         "the start (keep editing meanwhile)")
     ap.add_argument("--jobs", type=int, default=int(os.environ.get("GPUCERT_JOBS", "2")))
     ap.add_argument("--min-score", type=float, default=0.90)
     ap.add_argument("--exclude", default="^script\\.(packages|install_without_cuda)$",
@@ -268,8 +304,8 @@ def main() -> int:
     # Builds of this tree by anyone else wait on the same lock (docs/testing.md).
     lock = open(os.environ.get("GPUCERT_BUILD_LOCK", "/tmp/gpucert-build.lock"), "w")
     fcntl.flock(lock, fcntl.LOCK_EX)
-    if sh(["cmake", "--build", str(args.build), "-j", str(args.jobs)], ROOT, args.build_timeout,
-          base_log) != 0:
+    if not args.snapshot and sh(["cmake", "--build", str(args.build), "-j", str(args.jobs)], ROOT,
+                                args.build_timeout, base_log) != 0:
         print(f"the unmutated tree does not build: {base_log}", file=sys.stderr)
         return 2
     if not overlay_works():
@@ -280,16 +316,16 @@ def main() -> int:
     if args.snapshot:
         snapshot = logdir / "snapshot"
         t0 = time.monotonic()
-        snapshot.mkdir()
-        # The sources and the one build tree the mutants use (other build trees are not needed).
-        excludes = [f"--exclude=./{p.relative_to(ROOT)}" for p in (ROOT / "build").glob("*")
-                    if p.is_dir() and p != args.build]
-        tar = subprocess.Popen(["tar", "-C", str(ROOT), *excludes, "-cf", "-", "."],
-                               stdout=subprocess.PIPE)
-        subprocess.run(["tar", "-C", str(snapshot), "-xpf", "-"], stdin=tar.stdout, check=True)
-        tar.wait()
-        print(f"snapshot of the tree taken ({time.monotonic() - t0:.0f} s)", flush=True)
+        take_snapshot(snapshot, args.build)
+        print(f"snapshot of HEAD and {args.build.relative_to(ROOT)} taken "
+              f"({time.monotonic() - t0:.0f} s)", flush=True)
         lock.close()  # the run reads only the snapshot from here on
+        problems = check(chosen, snapshot)
+        if problems:
+            print("the catalogue does not match HEAD (commit the code it names):", file=sys.stderr)
+            for p in problems:
+                print("  " + p, file=sys.stderr)
+            return 2
 
     def child(name: str, log: Path) -> Result | None:
         upper = tempfile.mkdtemp(prefix="upper-", dir=logdir)
@@ -308,6 +344,11 @@ def main() -> int:
             return None
         return Result(**json.loads(p.stdout.strip().splitlines()[-1]))
 
+    if snapshot:
+        prep = child("prepare", base_log)
+        if prep is None or prep.status != "ok":
+            print(f"the snapshot of HEAD does not build: {base_log}", file=sys.stderr)
+            return 2
     base = child("baseline", base_log)
     if base is None:
         return 2

@@ -81,6 +81,26 @@ struct Widths {
   std::size_t clause = 10, target = 8, value = 20, threshold = 12;
 };
 
+/// Text from a certificate is data, never terminal commands: C0 control bytes (ESC included),
+/// DEL and the C1 controls (U+0080..U+009F, UTF-8 C2 80..C2 9F) become '?'.
+std::string printable(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto ch = static_cast<unsigned char>(s[i]);
+    if (ch < 0x20 || ch == 0x7f) {
+      out += '?';
+    } else if (ch == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
+      out += '?';
+      ++i;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 std::string pad(const std::string& s, std::size_t width) {
   // Column widths count characters, not bytes ("≥", "–", "°" are multi-byte in UTF-8).
   std::size_t chars = 0;
@@ -109,7 +129,7 @@ std::string line(const std::vector<const Check*>& group, const Widths& w) {
                   pad(threshold_text(k), w.threshold), extra);
   while (!s.empty() && s.back() == ' ')
     s.pop_back();
-  return s + "\n";
+  return printable(s) + "\n";
 }
 
 } // namespace
@@ -118,7 +138,7 @@ std::string render_console(const Certificate& c, const ConsoleOptions& opts) {
   std::string out;
   if (c.simulated)
     out += fmt::format("*** {} ({}) ***\n", kSimulatedStamp, simulation_note(c));
-  out += "node " + node_line(c) + "\n";
+  out += "node " + printable(node_line(c)) + "\n";
   std::set<std::string> clauses;
   for (const auto& k : c.checks)
     clauses.insert(k.clause_id);
@@ -161,7 +181,7 @@ std::string render_console(const Certificate& c, const ConsoleOptions& opts) {
   std::string verdict = to_string(c.outcome);
   if (c.simulated)
     verdict += std::string(" (") + kSimulatedStamp + ")";
-  out += fmt::format("{}: {}.", verdict, c.summary);
+  out += fmt::format("{}: {}.", verdict, printable(c.summary));
   if (!opts.evidence.empty()) {
     out += " Evidence:";
     for (std::size_t i = 0; i < opts.evidence.size(); ++i)

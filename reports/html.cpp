@@ -3,7 +3,9 @@
 #include "reports/render.hpp"
 #include "reports/xml.hpp"
 
+#include <algorithm>
 #include <fmt/core.h>
+#include <vector>
 
 namespace gpucert::report {
 
@@ -28,19 +30,35 @@ std::string render_html(const Certificate& c) {
   out += "<table>\n<tr><th>verdict</th><th>clause</th><th>target</th><th>measured</"
          "th><th>threshold</th>"
          "<th>interval</th><th>n</th><th>why</th></tr>\n";
-  // Failures first, as in the Markdown report.
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const auto& k : c.checks) {
-      const bool bad = k.verdict == Verdict::fail || k.verdict == Verdict::error;
-      if ((pass == 0) != bad)
-        continue;
-      const std::string v = to_string(k.verdict);
-      out += fmt::format(
-          "<tr><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-          "<td>{}</td><td>{}</td></tr>\n",
-          v, v, e(k.clause_id), e(k.target), e(value_text(k)), e(threshold_text(k)),
-          e(interval_text(k)), k.n, e(explanation(k)));
+  // The Markdown report's order: FAIL, ERROR, INCONCLUSIVE, PASS, SKIPPED (stable within each).
+  auto rank = [](Verdict v) {
+    switch (v) {
+    case Verdict::fail:
+      return 0;
+    case Verdict::error:
+      return 1;
+    case Verdict::inconclusive:
+      return 2;
+    case Verdict::pass:
+      return 3;
+    case Verdict::skipped:
+      return 4;
     }
+    return 1;
+  };
+  std::vector<const Check*> rows;
+  for (const auto& k : c.checks)
+    rows.push_back(&k);
+  std::stable_sort(rows.begin(), rows.end(), [&](const Check* a, const Check* b) {
+    return rank(a->verdict) < rank(b->verdict);
+  });
+  for (const Check* k : rows) {
+    const std::string v = to_string(k->verdict);
+    out += fmt::format(
+        "<tr><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{}</td><td>{}</td></tr>\n",
+        v, v, e(k->clause_id), e(k->target), e(value_text(*k)), e(threshold_text(*k)),
+        e(interval_text(*k)), k->n, e(explanation(*k)));
   }
   out += "</table>\n</body>\n</html>\n";
   return out;

@@ -238,10 +238,6 @@ TEST(HtmlContent, FailuresAndErrorsComeFirst) {
 }
 
 TEST(HtmlContent, RowsFollowTheMarkdownOrder) {
-  if (!std::getenv("GPUCERT_RUN_KNOWN_BUGS")) // the bug is reported; run with it set to see it
-    GTEST_SKIP() << "BUG: reports/html.cpp:31-45 promises 'Failures first, as in the Markdown "
-                    "report' but only moves FAIL/ERROR first: it does not put FAIL before ERROR "
-                    "nor INCONCLUSIVE before PASS as reports/markdown.cpp:79-124 does";
   // Markdown: FAIL, ERROR, INCONCLUSIVE, PASS, SKIPPED. Put the checks in the worst order.
   Certificate c = sample_certificate();
   std::reverse(c.checks.begin(), c.checks.end()); // SKIPPED, INCONCLUSIVE, ERROR, FAIL, PASS
@@ -641,17 +637,15 @@ TEST(ConsoleContent, EveryCheckIsALineWithAllItsFields) {
 }
 
 TEST(ConsoleContent, NoControlBytesReachTheTerminal) {
-  if (!std::getenv("GPUCERT_RUN_KNOWN_BUGS")) // the bug is reported; run with it set to see it
-    GTEST_SKIP() << "BUG: reports/console.cpp:101-104 (line()) prints explanation(k) raw: a "
-                    "message or cause with control bytes (ESC sequences from a results.json handed "
-                    "to `gpucert evaluate`) reaches the terminal; markdown.cpp and xml.cpp replace "
-                    "them";
   const std::string text = render_console(sample_certificate());
   for (unsigned char ch : text)
     EXPECT_TRUE(ch >= 0x20 || ch == '\n') << "control byte " << int(ch) << " in\n" << text;
   Certificate c = sample_certificate();
-  c.checks[1].cause = "\x1b[2J\x1b[1;1Hall clear";
-  EXPECT_EQ(render_console(c).find('\x1b'), std::string::npos);
+  c.checks[1].cause = "\x1b[2J\x1b[1;1Hall clear \xc2\x9b" "31m";
+  const std::string hostile = render_console(c);
+  EXPECT_EQ(hostile.find('\x1b'), std::string::npos);
+  EXPECT_EQ(hostile.find("\xc2\x9b"), std::string::npos) << "C1 CSI";
+  EXPECT_NE(hostile.find("?[2J?[1;1Hall clear ?31m"), std::string::npos) << hostile;
 }
 
 TEST(ConsoleContent, StampOnlyOnSimulatedCertificates) {
