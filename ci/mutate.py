@@ -177,7 +177,7 @@ def child_main(args) -> None:
 
 
 def take_snapshot(snap: Path, build: Path) -> None:
-    """HEAD's files, the repository and a copy of `build` in `snap`. A file whose content equals
+    """HEAD's files, the repository, .deps and a copy of `build` in `snap`. A file whose content equals
     the working tree's keeps the working tree's mtime (so the copied build tree stays up to date
     for it); any other gets the current time, so the next build compiles it."""
     snap.mkdir()
@@ -195,7 +195,10 @@ def take_snapshot(snap: Path, build: Path) -> None:
         same = live.is_file() and not live.is_symlink() and live.read_bytes() == copy.read_bytes()
         t = live.stat().st_mtime if same else now
         os.utime(copy, (t, t))
-    for sub in (".git", str(build.relative_to(ROOT))):
+    # Besides the repository and the build tree, what ci/setup.sh installs into the tree (.deps).
+    for sub in (".git", ".deps", str(build.relative_to(ROOT))):
+        if not (ROOT / sub).exists():
+            continue
         (snap / sub).parent.mkdir(parents=True, exist_ok=True)
         tar = subprocess.Popen(["tar", "-C", str(ROOT), "-cf", "-", sub], stdout=subprocess.PIPE)
         subprocess.run(["tar", "-C", str(snap), "-xpf", "-"], stdin=tar.stdout, check=True)
