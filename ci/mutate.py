@@ -121,9 +121,11 @@ def first_failure(build: Path) -> str:
     return "?"
 
 
-def ctest(build: Path, regex: str, args, log: Path) -> tuple[int, str]:
-    cmd = ["ctest", "--test-dir", str(build), "-LE", "gpu", "--stop-on-failure",
-           "-j", str(args.jobs), "--timeout", str(args.test_timeout), "-E", args.exclude]
+def ctest(build: Path, regex: str, args, log: Path, stop: bool = True) -> tuple[int, str]:
+    cmd = ["ctest", "--test-dir", str(build), "-LE", "gpu", "-j", str(args.jobs),
+           "--timeout", str(args.test_timeout), "-E", args.exclude]
+    if stop:  # a mutant is caught at its first failing test; the baseline reports them all
+        cmd.append("--stop-on-failure")
     if regex:
         cmd += ["-R", regex]
     rc = sh(cmd, ROOT, args.mutant_timeout, log)
@@ -148,7 +150,7 @@ def run_mutant(m: Mutation | None, build: Path, args, log: Path) -> Result:
         if rc != 0:
             status = "timeout" if rc == 124 else "caught"
             return Result(name, status, by, time.monotonic() - t0, hinted=True)
-    rc, by = ctest(build, "", args, log)
+    rc, by = ctest(build, "", args, log, stop=m is not None)
     if rc != 0:
         return Result(name, "timeout" if rc == 124 else "caught", by, time.monotonic() - t0)
     return Result(name, "survived", seconds=time.monotonic() - t0)
