@@ -137,6 +137,24 @@ TEST(QuantileCi, SmallSamplesAreInvalidAndTheBoundaryIsExact) {
   EXPECT_FALSE(quantile_ci({}, 0.5, 0.95).valid);
 }
 
+TEST(QuantileCi, AConfidenceExactlyAttainableIsReachedDespiteRounding) {
+  // [x(1), x(n)] covers the median with exactly 1 - 2·0.5^n. Asking for exactly that level must
+  // give the interval, although the binomial CDF summed in floating point lands a few ulps off
+  // 0.5^n (above it at n = 6 on x86-64): the comparison needs its slack.
+  for (const int n : {5, 6, 7}) {
+    std::vector<double> v;
+    for (int i = 1; i <= n; ++i)
+      v.push_back(i);
+    const double level = 1 - 2 * std::pow(0.5, n);
+    const Interval i = quantile_ci(v, 0.5, level);
+    ASSERT_TRUE(i.valid) << "n=" << n;
+    EXPECT_EQ(i.lo, 1) << "n=" << n;
+    EXPECT_EQ(i.hi, n) << "n=" << n;
+    // One step more confidence than attainable: no interval.
+    EXPECT_FALSE(quantile_ci(v, 0.5, level + 1e-6).valid) << "n=" << n;
+  }
+}
+
 TEST(QuantileCi, LargeSamplesDoNotUnderflow) {
   std::vector<double> v;
   for (int i = 0; i < 20000; ++i)
