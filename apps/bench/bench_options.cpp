@@ -18,7 +18,7 @@ BenchOptions strip_options(int argc, char** argv) {
     std::string* single = nullptr;
     bool fault = false;
     std::string flag;
-    for (const char* f : {"--simulate", "--fault", "--gpus"}) {
+    for (const char* f : {"--simulate", "--fault", "--gpus", "--seed", "--hostname"}) {
       if (arg == f || arg.rfind(std::string(f) + "=", 0) == 0)
         flag = f;
     }
@@ -30,6 +30,10 @@ BenchOptions strip_options(int argc, char** argv) {
       single = &o.node.simulate;
     else if (flag == "--gpus")
       single = &o.node.gpus;
+    else if (flag == "--seed")
+      single = &o.node.seed;
+    else if (flag == "--hostname")
+      single = &o.node.hostname;
     else
       fault = true;
     std::string value;
@@ -57,6 +61,9 @@ void print_help() {
              "  --simulate NODE   run on the simulated node NODE (results are SIMULATED)\n"
              "  --fault F         inject a simulator fault (repeatable), e.g. gpu3:gemm=0.8\n"
              "  --gpus LIST       GPUs to register, e.g. 0,2-3 (default: all)\n"
+             "  --seed N          the simulated noise seed (default: random; in the context\n"
+             "                    as sim_seed): the same seed gives the same samples\n"
+             "  --hostname H      rename the simulated node (GPU UUIDs, serials, silicon)\n"
              "Names: <benchmark>/<axis>:<value>.../gpu:<i>/manual_time (gpu:<i>-<j> for pairs,\n"
              "node for the whole node). One iteration = one sample, timed on the device.\n"
              "Counters: bytes/s, FLOP/s (rates over device time); items/s and us/item for\n"

@@ -1,5 +1,5 @@
-// gpucert-bench's own flags (--simulate, --fault, --gpus), taken out of argv before Google
-// Benchmark parses the rest.
+// gpucert-bench's own flags (--simulate, --fault, --gpus, --seed, --hostname), taken out of argv
+// before Google Benchmark parses the rest.
 #pragma once
 
 #include "harness/cli/commands.hpp"

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     return static_cast<int>(ExitCode::bad_input);
 
   std::unique_ptr<Backend> backend;
+  std::uint64_t seed = 0;
   try {
     backend = backends::make_backend(opts.node);
     const Inventory inv = backend->inventory(); // probes the driver: no GPU fails here
@@ -46,6 +47,11 @@ int main(int argc, char** argv) {
     benchmark::AddCustomContext("gpus", fmt::format("{}", fmt::join(backend->gpus(), ",")));
     if (!opts.node.faults.empty())
       benchmark::AddCustomContext("faults", fmt::format("{}", fmt::join(opts.node.faults, " ")));
+    if (const auto sim = backends::sim_provenance(*backend); !sim.is_null()) {
+      seed = sim.at("seed").get<std::uint64_t>();
+      benchmark::AddCustomContext("sim_seed", std::to_string(seed));
+      benchmark::AddCustomContext("sim_hostname", sim.at("hostname").get<std::string>());
+    }
     if (inv.node.driver_version)
       benchmark::AddCustomContext("driver", *inv.node.driver_version);
     bench::register_device_benchmarks(builtin_registry(), *backend);
@@ -65,8 +71,10 @@ int main(int argc, char** argv) {
   }
   bench::register_host_benchmarks();
   if (backend->simulated())
-    fmt::print(stderr, "gpucert-bench: SIMULATED node {}: figures come from a model, not a GPU\n",
-               opts.node.simulate);
+    fmt::print(stderr,
+               "gpucert-bench: SIMULATED node {}: figures come from a model, not a GPU; noise "
+               "seed {} (--seed {} repeats it)\n",
+               opts.node.simulate, seed, seed);
 
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -14,6 +14,8 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <limits>
+#include <random>
 #include <sstream>
 
 namespace gpucert::backends {
@@ -50,6 +52,33 @@ int parse_index(const std::string& text, std::string_view part) {
 
 } // namespace
 
+std::uint64_t parse_seed(const std::string& text) {
+  std::uint64_t v = 0;
+  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) {
+    return c >= '0' && c <= '9';
+  });
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (!digits || ec != std::errc() || end != text.data() + text.size())
+    throw InputError(fmt::format("--seed {}: not a seed (a whole number 0 to {})", text,
+                                 std::numeric_limits<std::uint64_t>::max()));
+  return v;
+}
+
+std::uint64_t random_seed() {
+  std::random_device rd;
+  const std::uint64_t hi = rd(), lo = rd();
+  return ((hi << 32) ^ lo) & ((1ULL << 53) - 1);
+}
+
+nlohmann::json sim_provenance(const Backend& backend) {
+  const auto* sim = dynamic_cast<const sim::SimBackend*>(&backend);
+  if (!sim)
+    return nullptr;
+  return {{"seed", sim->seed()},
+          {"hostname", sim::identity_key(sim->node())},
+          {"node", sim->node().name}};
+}
+
 std::vector<int> parse_gpu_list(const std::string& text) {
   std::vector<int> out;
   if (text.empty())
@@ -80,6 +109,11 @@ std::vector<int> parse_gpu_list(const std::string& text) {
 std::unique_ptr<Backend> make_backend(const NodeOptions& opts) {
   const std::vector<int> gpus = parse_gpu_list(opts.gpus);
   if (opts.simulate.empty()) {
+    if (!opts.seed.empty() || !opts.hostname.empty())
+      throw InputError(fmt::format("{} {}: only a simulated node takes a seed or a hostname (add "
+                                   "--simulate NODE; nodes: {})",
+                                   opts.seed.empty() ? "--hostname" : "--seed",
+                                   opts.seed.empty() ? opts.hostname : opts.seed, node_names()));
     if (!opts.faults.empty())
       throw InputError(fmt::format("--fault {}: faults can only be injected into a simulated node "
                                    "(add --simulate NODE; nodes: {})",
@@ -92,14 +126,17 @@ std::unique_ptr<Backend> make_backend(const NodeOptions& opts) {
                                          e.what()));
     }
   }
+  const std::uint64_t seed = opts.seed.empty() ? random_seed() : parse_seed(opts.seed);
   sim::SimNode node = load_node(opts.simulate);
+  if (!opts.hostname.empty())
+    sim::set_hostname(node, opts.hostname);
   sim::FaultSet faults(sim::parse_faults(opts.faults, node));
   for (int g : gpus)
     if (g >= node.gpu_count)
       throw InputError(fmt::format("--gpus {}: GPU {} does not exist on {} ({} GPU{}: 0-{})",
                                    opts.gpus, g, node.name, node.gpu_count,
                                    node.gpu_count == 1 ? "" : "s", node.gpu_count - 1));
-  return std::make_unique<sim::SimBackend>(std::move(node), std::move(faults), gpus);
+  return std::make_unique<sim::SimBackend>(std::move(node), std::move(faults), gpus, seed);
 }
 
 } // namespace gpucert::backends

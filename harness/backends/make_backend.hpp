@@ -5,7 +5,9 @@
 
 #include "harness/measure/backend.hpp"
 
+#include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -16,11 +18,23 @@ struct NodeOptions {
   std::string simulate;            ///< simulator node name or node file; empty = the real node
   std::vector<std::string> faults; ///< --fault tokens (simulator only)
   std::string gpus;                ///< "0,2-3"; empty = all
+  std::string seed;     ///< --seed N (simulator only): the noise; empty = a random seed, recorded
+  std::string hostname; ///< --hostname H (simulator only): renames the node (identity, silicon)
 };
 
 /// The simulator when `simulate` is given, else the CUDA backend. Throws InputError on bad
 /// faults / GPU lists, EnvironmentError when the CUDA backend, the driver or a GPU is missing.
 std::unique_ptr<Backend> make_backend(const NodeOptions& opts);
+
+/// What a simulated run records (results.json provenance.sim): {"seed", "hostname", "node"}; null
+/// for a backend that is not the simulator.
+nlohmann::json sim_provenance(const Backend& backend);
+
+/// Parses --seed's text: a decimal integer 0..2^64-1; throws InputError naming the text.
+std::uint64_t parse_seed(const std::string& text);
+
+/// A fresh random seed (below 2^53, so a JSON reader that holds numbers as doubles keeps it).
+std::uint64_t random_seed();
 
 /// Parses "0,2-3" into sorted unique indices; throws InputError.
 std::vector<int> parse_gpu_list(const std::string& text);

@@ -1,6 +1,6 @@
-// `gpucert run --profile P [--out DIR] [--simulate NODE] [--fault F]... [--gpus LIST]`: measure
-// this node against a profile; writes DIR/results.json (kept current while it runs),
-// DIR/certificate.json, DIR/junit.xml, DIR/report.md and prints the summary.
+// `gpucert run --profile P [--out DIR] [--simulate NODE [--fault F]... [--seed N] [--hostname H]]
+// [--gpus LIST]`: measure this node against a profile; writes DIR/results.json (kept current
+// while it runs), DIR/certificate.json, DIR/junit.xml, DIR/report.md and prints the summary.
 // Exit: 0 certified, 1 not certified (FAIL/ERROR or interrupted), 5 inconclusive. A simulated
 // run exits by its verdicts too (so pipelines can be tested), but every output says SIMULATED.
 #include "harness/benchmarks/catalog.hpp"
@@ -39,10 +39,13 @@ ExitCode run_action(const RunArgs& a) {
   OutDir out_dir(a.out); // locked until this command ends
   out_dir.move_previous_aside();
   const std::filesystem::path dir(out_dir.path());
+  const nlohmann::json sim = backends::sim_provenance(*backend);
   if (backend->simulated())
     fmt::print(stderr,
-               "gpucert: simulated node '{}': results and certificate are stamped SIMULATED ({})\n",
-               a.node.simulate, report::kSimulatedStamp);
+               "gpucert: simulated node '{}': results and certificate are stamped SIMULATED ({}); "
+               "noise seed {} (--seed {} repeats this run)\n",
+               a.node.simulate, report::kSimulatedStamp, sim.value("seed", 0ULL),
+               sim.value("seed", 0ULL));
 
   certify::RunOptions opts;
   opts.results_path = (dir / "results.json").string();
@@ -51,6 +54,8 @@ ExitCode run_action(const RunArgs& a) {
                      {"simulate", a.node.simulate},
                      {"faults", a.node.faults},
                      {"gpus_option", a.node.gpus}};
+  if (!sim.is_null())
+    opts.provenance["sim"] = sim; // seed, hostname, node: what reproduces this run
   opts.progress = true;
   opts.pace_seconds = a.pace_ms / 1000.0;
   if (opts.pace_seconds > 0 && !backend->simulated())

@@ -83,10 +83,11 @@ double median(const Measurement& m) {
   return stats::statistic(v, "median");
 }
 
-/// Healthy figure of one GPU: the achievable figure within silicon spread (±1 %) and a little
-/// fixed overhead (launch / transfer latency, < 0.5 % at the default sizes).
+/// Healthy figure of one GPU: the achievable figure within silicon spread (±1 %), a little fixed
+/// overhead (launch / transfer latency: < 0.5 % at the default sizes, 1.5 % for a 256 MiB P2P
+/// transfer) and the noise of a median of 10 samples (CV 0.4 % each).
 void expect_near_achievable(double value, double achievable, const std::string& what) {
-  EXPECT_NEAR(value / achievable, 1.0, 0.02) << what << ": " << value << " vs " << achievable;
+  EXPECT_NEAR(value / achievable, 1.0, 0.03) << what << ": " << value << " vs " << achievable;
 }
 
 TEST(SimModels, HealthyFiguresAreTheAchievableFigures) {

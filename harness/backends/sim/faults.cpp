@@ -1,8 +1,8 @@
 // Parses and validates simulator fault tokens (grammar in faults.hpp; meanings in README.md).
 #include "harness/backends/sim/faults.hpp"
 
-#include "harness/core/error.hpp"
 #include "harness/backends/sim/sim_node.hpp"
+#include "harness/core/error.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -20,7 +20,8 @@ namespace {
 
 constexpr const char* kGrammar =
     "expected gpuN:gemm=F, gpuN:hbm=F, gpuN:pcie=genGxW, gpuN-gpuM:nvlink=F, gpuN:thermal, "
-    "gpuN:ecc_uncorrectable=K, gpuN:sdc, gpuN:lost@S or node:noise=CV";
+    "gpuN:ecc_uncorrectable=K, gpuN:sdc, gpuN:lost@S, node:noise=CV, node:drift=F or "
+    "node:autocorr=RHO";
 
 /// Whole-string decimal number; no sign, no spaces, no hex, finite.
 std::optional<double> to_number(std::string_view s) {
@@ -31,6 +32,15 @@ std::optional<double> to_number(std::string_view s) {
   if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v))
     return std::nullopt;
   return v;
+}
+
+/// As to_number, with an optional leading '-' (a drift may be negative).
+std::optional<double> to_signed_number(std::string_view s) {
+  if (!s.empty() && s.front() == '-') {
+    auto v = to_number(s.substr(1));
+    return v ? std::optional<double>(-*v) : std::nullopt;
+  }
+  return to_number(s);
 }
 
 std::optional<long long> to_integer(std::string_view s) {
@@ -82,8 +92,30 @@ Fault parse_one(const std::string& token, int gpu_count) {
   };
 
   if (target == "node") {
+    if (kind == "drift") {
+      need('=', "node:drift=F (relative change per simulated minute of load, e.g. -0.01)");
+      auto d = to_signed_number(value);
+      if (!d || *d <= -1)
+        reject(token, fmt::format("'{}' is not a relative change per minute > -1 (e.g. -0.01 = "
+                                  "every figure 1 % lower per simulated minute of load)",
+                                  value));
+      f.kind = Fault::Kind::drift;
+      f.drift = *d == 0 ? 0.0 : *d; // -0 is 0
+      return f;
+    }
+    if (kind == "autocorr") {
+      need('=', "node:autocorr=RHO (lag-1 correlation of the noise, 0 <= RHO < 1)");
+      auto rho = to_number(value);
+      if (!rho || *rho >= 1)
+        reject(token, fmt::format("'{}' is not a lag-1 correlation in [0, 1)", value));
+      f.kind = Fault::Kind::autocorr;
+      f.autocorr = *rho;
+      return f;
+    }
     if (kind != "noise")
-      reject(token, fmt::format("node faults are node:noise=CV; {}", kGrammar));
+      reject(token,
+             fmt::format("node faults are node:noise=CV, node:drift=F and node:autocorr=RHO; {}",
+                         kGrammar));
     need('=', "node:noise=CV");
     auto cv = to_number(value);
     if (!cv || *cv >= 1)
@@ -148,8 +180,11 @@ Fault parse_one(const std::string& token, int gpu_count) {
       reject(token, fmt::format("'{}' is not a number of seconds >= 0", value));
     f.kind = Fault::Kind::lost;
     f.at_seconds = *s;
-  } else if (kind == "noise") {
-    reject(token, "noise applies to the whole node: node:noise=CV");
+  } else if (kind == "noise" || kind == "drift" || kind == "autocorr") {
+    reject(token, fmt::format("{} applies to the whole node: node:{}", kind,
+                              kind == "noise"   ? "noise=CV"
+                              : kind == "drift" ? "drift=F"
+                                                : "autocorr=RHO"));
   } else {
     reject(token, fmt::format("unknown fault '{}'; {}", kind, kGrammar));
   }
@@ -272,6 +307,16 @@ std::optional<double> FaultSet::lost_at(int gpu) const {
 std::optional<double> FaultSet::noise_cv() const {
   auto f = find(faults_, [](const Fault& f) { return f.kind == Fault::Kind::noise; });
   return f ? std::optional<double>(f->noise_cv) : std::nullopt;
+}
+
+double FaultSet::drift_per_minute() const {
+  auto f = find(faults_, [](const Fault& f) { return f.kind == Fault::Kind::drift; });
+  return f ? f->drift : 0.0;
+}
+
+double FaultSet::autocorr() const {
+  auto f = find(faults_, [](const Fault& f) { return f.kind == Fault::Kind::autocorr; });
+  return f ? f->autocorr : 0.0;
 }
 
 } // namespace gpucert::sim

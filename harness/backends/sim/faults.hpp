@@ -1,6 +1,7 @@
 // Fault injection for the simulator (`--fault`, repeatable; each token explained in README.md):
 //   gpuN:gemm=F  gpuN:hbm=F  gpuN:pcie=genGxW  gpuN-gpuM:nvlink=F  gpuN:thermal
-//   gpuN:ecc_uncorrectable=K  gpuN:sdc  gpuN:lost@S  node:noise=CV
+//   gpuN:ecc_uncorrectable=K  gpuN:sdc  gpuN:lost@S  node:noise=CV  node:drift=F
+//   node:autocorr=RHO
 #pragma once
 
 #include <optional>
@@ -12,7 +13,19 @@ namespace gpucert::sim {
 struct SimNode;
 
 struct Fault {
-  enum class Kind { gemm, hbm, pcie, nvlink, thermal, ecc_uncorrectable, sdc, lost, noise };
+  enum class Kind {
+    gemm,
+    hbm,
+    pcie,
+    nvlink,
+    thermal,
+    ecc_uncorrectable,
+    sdc,
+    lost,
+    noise,
+    drift,
+    autocorr
+  };
   Kind kind = Kind::gemm;
   std::string token;     ///< as the user wrote it
   std::vector<int> gpus; ///< one GPU, a pair for nvlink, empty for node
@@ -21,6 +34,8 @@ struct Fault {
   long long count = 0;   ///< ecc_uncorrectable
   double at_seconds = 0; ///< lost@S
   double noise_cv = 0;   ///< node:noise
+  double drift = 0;      ///< node:drift: relative change of every figure per minute of load (> -1)
+  double autocorr = 0;   ///< node:autocorr: lag-1 correlation of the noise, [0, 1)
 };
 
 /// Parses and validates every token against a node of `gpu_count` GPUs. Throws InputError
@@ -45,6 +60,10 @@ public:
   bool sdc(int gpu) const;
   std::optional<double> lost_at(int gpu) const;
   std::optional<double> noise_cv() const;
+  /// node:drift=F: each GPU's figures × (1 + F) per simulated minute of its load; 0 when absent.
+  double drift_per_minute() const;
+  /// node:autocorr=RHO: the AR(1) coefficient of the noise; 0 (independent draws) when absent.
+  double autocorr() const;
 
 private:
   std::vector<Fault> faults_;

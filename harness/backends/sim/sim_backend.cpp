@@ -3,6 +3,7 @@
 #include "harness/backends/sim/sim_backend.hpp"
 
 #include "harness/backends/sim/models/models.hpp"
+#include "harness/backends/sim/sim_hash.hpp"
 #include "harness/backends/sim/sim_inventory.hpp"
 #include "harness/backends/sim/sim_telemetry.hpp"
 #include "harness/core/error.hpp"
@@ -13,26 +14,8 @@
 
 namespace gpucert::sim {
 
-namespace {
-
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-std::uint64_t fnv1a(const std::string& s) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : s)
-    h = (h ^ c) * 0x100000001b3ULL;
-  return h;
-}
-
-} // namespace
-
 SimBackend::SimBackend(SimNode node, FaultSet faults, std::vector<int> gpus, std::uint64_t seed)
-    : node_(std::move(node)), faults_(std::move(faults)), gpus_(std::move(gpus)), rng_(seed),
+    : node_(std::move(node)), faults_(std::move(faults)), gpus_(std::move(gpus)), seed_(seed),
       load_(static_cast<size_t>(std::max(node_.gpu_count, 0))) {
   if (gpus_.empty()) {
     for (int i = 0; i < node_.gpu_count; ++i)
@@ -117,22 +100,52 @@ double SimBackend::clock_factor(int gpu) const {
 }
 
 double SimBackend::spread_factor(int gpu) const {
-  const std::uint64_t h = splitmix64(fnv1a(node_.name) ^ static_cast<std::uint64_t>(gpu));
-  const double u = static_cast<double>(h >> 11) * 0x1.0p-53; // [0, 1)
-  return 1 + node_.gpu_spread * (u - 0.5);
+  const std::uint64_t h = splitmix64(fnv1a(identity_key(node_)) ^ static_cast<std::uint64_t>(gpu));
+  return 1 + node_.gpu_spread * (unit_interval(h) - 0.5);
+}
+
+double SimBackend::drift_factor(int gpu) const {
+  const double rate = faults_.drift_per_minute();
+  if (rate == 0)
+    return 1;
+  return std::clamp(std::pow(1 + rate, load(gpu).busy_s / 60), 1e-6, 1e6);
 }
 
 double SimBackend::noise_cv() const {
   return faults_.noise_cv().value_or(node_.noise_cv);
 }
 
-double SimBackend::noise() {
+SimBackend::Stream& SimBackend::stream(const Target& target) {
+  std::vector<int> gpus = target.gpus;
+  std::sort(gpus.begin(), gpus.end());
+  gpus.erase(std::unique(gpus.begin(), gpus.end()), gpus.end());
+  auto key = std::make_pair(target.scope, std::move(gpus));
+  auto it = streams_.find(key);
+  if (it == streams_.end()) {
+    // Seed, hostname and target, mixed: the streams of one run are independent, and so are the
+    // streams of nodes that share a seed but not a hostname (a lot of nodes from one seed).
+    std::uint64_t h =
+        hash_of(identity_key(node_), seed_, 0x5eed + static_cast<std::uint64_t>(key.first));
+    for (int g : key.second)
+      h = splitmix64(h ^ splitmix64(static_cast<std::uint64_t>(g) + 1));
+    it = streams_.emplace(std::move(key), Stream{std::mt19937_64(h)}).first;
+  }
+  return it->second;
+}
+
+double SimBackend::noise(const Target& target) {
   const double cv = noise_cv();
   if (cv <= 0)
     return 1;
+  Stream& s = stream(target);
   // Box-Muller on our own uniform draws: the same seed gives the same run on any libstdc++.
-  auto uniform = [&] { return (static_cast<double>(rng_() >> 11) + 0.5) * 0x1.0p-53; };
-  const double z = std::sqrt(-2 * std::log(uniform())) * std::cos(2 * M_PI * uniform());
+  auto uniform = [&] { return (static_cast<double>(s.rng() >> 11) + 0.5) * 0x1.0p-53; };
+  double z = std::sqrt(-2 * std::log(uniform())) * std::cos(2 * M_PI * uniform());
+  const double rho = faults_.autocorr();
+  if (s.started && rho > 0) // AR(1), stationary: N(0, 1) at every step, corr(z_t, z_t-1) = rho
+    z = rho * s.z + std::sqrt(1 - rho * rho) * z;
+  s.z = z;
+  s.started = true;
   const double sigma = std::sqrt(std::log1p(cv * cv)); // lognormal with this CV
   return std::exp(sigma * z);
 }

@@ -6,6 +6,7 @@
 #include "harness/backends/sim/sim_node.hpp"
 #include "harness/measure/backend.hpp"
 
+#include <map>
 #include <memory>
 #include <random>
 
@@ -13,7 +14,8 @@ namespace gpucert::sim {
 
 class SimBackend : public Backend {
 public:
-  /// `gpus`: the GPU indices to measure (empty = all). `seed` makes runs reproducible.
+  /// `gpus`: the GPU indices to measure (empty = all). `seed` sets the noise: the same seed
+  /// reproduces a run bit for bit (the CLI draws one when --seed is absent and records it).
   SimBackend(SimNode node, FaultSet faults, std::vector<int> gpus = {}, std::uint64_t seed = 1);
   std::string name() const override { return "sim"; }
   bool simulated() const override { return true; }
@@ -29,7 +31,11 @@ public:
   const SimNode& node() const { return node_; }
   const FaultSet& faults() const { return faults_; }
   void advance(double seconds) { clock_s_ += seconds; }
-  std::mt19937_64& rng() { return rng_; }
+  std::uint64_t seed() const { return seed_; }
+  /// The random stream of a target: one per GPU, one per pair (either order) and one per node
+  /// target's GPU set, each seeded from the run seed, the node's hostname and the target, so what
+  /// one GPU draws never depends on what another drew or in which order they ran.
+  std::mt19937_64& rng(const Target& target) { return stream(target).rng; }
 
   /// Simulated seconds of device work a GPU has done, and how much of it ran throttled.
   struct GpuLoad {
@@ -47,22 +53,35 @@ public:
   /// Clock ratio now: 1, or node().thermal_factor once a gpuN:thermal GPU has carried
   /// node().thermal_throttle_after_s of load.
   double clock_factor(int gpu) const;
-  /// Deterministic per-GPU silicon factor in [1 - gpu_spread/2, 1 + gpu_spread/2].
+  /// Per-GPU silicon factor in [1 - gpu_spread/2, 1 + gpu_spread/2], derived from the node's
+  /// hostname and the GPU index (the same on every run and for every seed).
   double spread_factor(int gpu) const;
+  /// node:drift=F: (1 + F) ^ (minutes of load the GPU has carried), clamped to [1e-6, 1e6].
+  double drift_factor(int gpu) const;
   /// Sample-to-sample coefficient of variation: node:noise=CV when given, else the node's.
   double noise_cv() const;
-  /// Multiplicative lognormal noise with median 1 and coefficient of variation noise_cv().
-  double noise();
+  /// Multiplicative lognormal noise with median 1 and coefficient of variation noise_cv(), drawn
+  /// from the stream of `target`; with node:autocorr=RHO its logarithm is an AR(1) process with
+  /// lag-1 correlation RHO and the same marginal distribution.
+  double noise(const Target& target);
   /// The healthy inventory entry of `gpu` (an empty one when the node file lacks it).
   const GpuInfo& gpu_info(int gpu) const;
   /// The fault tokens that name `gpu` (for evidence and messages).
   std::vector<std::string> fault_tokens(int gpu) const;
 
 private:
+  struct Stream {
+    std::mt19937_64 rng;
+    double z = 0; ///< the last standard normal drawn (AR(1) state)
+    bool started = false;
+  };
+  Stream& stream(const Target& target);
+
   SimNode node_;
   FaultSet faults_;
   std::vector<int> gpus_;
-  std::mt19937_64 rng_;
+  std::uint64_t seed_;
+  std::map<std::pair<Scope, std::vector<int>>, Stream> streams_;
   double clock_s_ = 0;
   std::vector<GpuLoad> load_;
 };

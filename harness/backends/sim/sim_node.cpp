@@ -3,13 +3,16 @@
 // aliases), then unknown keys, wrong types, missing fields and out-of-range counts are InputErrors
 // with source:line:col.
 #include "harness/backends/sim/sim_node.hpp"
-#include "harness/backends/sim/models/models.hpp"
 
+#include "harness/backends/sim/models/models.hpp"
+#include "harness/backends/sim/sim_hash.hpp"
 #include "harness/core/error.hpp"
 #include "harness/core/input_limits.hpp"
 #include "harness/core/yaml_input.hpp"
 #include "harness/model/inventory_fields.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fmt/format.h>
 #include <set>
@@ -359,6 +362,35 @@ SimNode parse_node(const std::string& yaml_text, const std::string& source) {
   node.achievable =
       read_perf(r, r.required(root, "achievable", "the node description"), "achievable");
   return node;
+}
+
+std::string identity_key(const SimNode& node) {
+  const auto& h = node.inventory.node.hostname;
+  return h && !h->empty() ? *h : node.name;
+}
+
+void set_hostname(SimNode& node, const std::string& hostname) {
+  const bool chars_ok = std::all_of(hostname.begin(), hostname.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '.';
+  });
+  if (hostname.empty() || hostname.size() > 253 || !chars_ok || !std::isalnum(hostname.front()))
+    throw InputError(fmt::format("--hostname {}: not a host name (letters, digits, '-' and '.', "
+                                 "starting with a letter or digit, at most 253 characters)",
+                                 hostname));
+  if (node.inventory.node.hostname == hostname)
+    return; // the node file's own identity
+  node.inventory.node.hostname = hostname;
+  node.inventory.node.unavailable.erase("hostname");
+  for (auto& g : node.inventory.gpus) {
+    const auto i = static_cast<std::uint64_t>(g.index);
+    if (g.uuid) { // NVML's form: GPU-8-4-4-4-12 hex digits
+      const std::uint64_t a = hash_of(hostname, i, 1), b = hash_of(hostname, i, 2);
+      g.uuid = fmt::format("GPU-{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff,
+                           a & 0xffff, b >> 48, b & 0xffffffffffffULL);
+    }
+    if (g.serial) // 13 decimal digits, as the boards print them
+      g.serial = fmt::format("{}", 1000000000000ULL + hash_of(hostname, i, 3) % 9000000000000ULL);
+  }
 }
 
 std::vector<std::string> builtin_node_names() {

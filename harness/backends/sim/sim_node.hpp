@@ -1,5 +1,6 @@
-// A simulated node: a SKU described in a data file (harness/backends/sim/nodes/*.yaml, compiled into the
-// binary). Test double for the verdict engine and for demos; everything it yields is SIMULATED.
+// A simulated node: a SKU described in a data file (harness/backends/sim/nodes/*.yaml, compiled
+// into the binary). Test double for the verdict engine and for demos; everything it yields is
+// SIMULATED.
 #pragma once
 
 #include "harness/model/inventory.hpp"
@@ -31,6 +32,16 @@ struct SimNode {
   double thermal_throttle_after_s = 20; ///< simulated seconds of load before a thermal fault bites
   double thermal_factor = 0.6;          ///< clock ratio once throttled
 };
+
+/// What a node's identity and silicon spread derive from: its hostname (inventory.node.hostname),
+/// else its name.
+std::string identity_key(const SimNode& node);
+
+/// Renames a simulated node (`--hostname H`): the hostname becomes H and every GPU's UUID and
+/// serial derive from H, so another hostname is another node of the same SKU (PCI bus ids, the
+/// chassis's layout, stay). H equal to the node file's hostname keeps the file's identity. Throws
+/// InputError naming H when it is not a host name (letters, digits, '-', '.'; at most 253).
+void set_hostname(SimNode& node, const std::string& hostname);
 
 /// Names of the built-in nodes.
 std::vector<std::string> builtin_node_names();

@@ -60,15 +60,16 @@ void SimInstance::setup() {
 }
 
 double SimInstance::sample() {
-  double spread = 2, clock = 1;
+  double spread = 2, clock = 1, drift = target_.gpus.empty() ? 1 : 1e9;
   for (int g : target_.gpus) {
     sim_.check_alive(g);
     spread = std::min(spread, sim_.spread_factor(g)); // a pair runs at its slower GPU
     clock = std::min(clock, sim_.clock_factor(g));
+    drift = std::min(drift, sim_.drift_factor(g));
   }
   const double sens = clock_sensitivity();
   const double slowdown = 1 - sens + sens * clock;
-  const double seconds = nominal_seconds() / (spread * slowdown) * sim_.noise();
+  const double seconds = nominal_seconds() / (spread * slowdown * drift) * sim_.noise(target_);
   sim_.run_load(target_.gpus, seconds);
   for (int g : target_.gpus)
     sim_.check_alive(g); // fell off the bus while the sample ran

@@ -1,5 +1,6 @@
 // What every simulator model shares: sample time = nominal time / (spread × fault × thermal
-// clock) × noise on the virtual clock; lost GPUs throw; silent data corruption fails verify().
+// clock × drift) × noise on the virtual clock, the noise from the target GPUs' own stream; lost
+// GPUs throw; silent data corruption fails verify().
 #pragma once
 
 #include "harness/backends/sim/sim_backend.hpp"
