@@ -215,6 +215,26 @@ TEST(Bootstrap, CoverageOfTheMeanIsNearNominal) {
   EXPECT_GE(hit / double(trials), 0.89);
 }
 
+TEST(Bootstrap, EachTailMissesWithHalfOfAlpha) {
+  // 400 evenly spaced values (a uniform sample without randomness): the mean's sampling
+  // distribution is close to normal, so each end of the 95 % percentile interval lies about
+  // 1.96 standard errors from the mean. A tail taken at α instead of α/2 lands at 1.64.
+  std::vector<double> v;
+  const int n = 400;
+  for (int i = 0; i < n; ++i)
+    v.push_back(100 + static_cast<double>(i) / (n - 1));
+  double mean = 0, ss = 0;
+  for (double x : v)
+    mean += x / n;
+  for (double x : v)
+    ss += (x - mean) * (x - mean);
+  const double se = std::sqrt(ss / (n - 1)) / std::sqrt(static_cast<double>(n));
+  const Interval ci = bootstrap_ci(v, "mean", 0.95, 4000, 3);
+  ASSERT_TRUE(ci.valid);
+  EXPECT_NEAR((mean - ci.lo) / se, 1.96, 0.12);
+  EXPECT_NEAR((ci.hi - mean) / se, 1.96, 0.12);
+}
+
 TEST(Bootstrap, DegenerateInputs) {
   EXPECT_FALSE(bootstrap_ci({}, "mean", 0.95).valid);
   const Interval one = bootstrap_ci({3}, "mean", 0.95);
