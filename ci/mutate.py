@@ -36,6 +36,7 @@ import json
 import os
 import random
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -123,6 +124,7 @@ def first_failure(build: Path) -> str:
 
 def ctest(build: Path, regex: str, args, log: Path, stop: bool = True) -> tuple[int, str]:
     cmd = ["ctest", "--test-dir", str(build), "-LE", "gpu", "-j", str(args.jobs),
+           "--output-on-failure",
            "--timeout", str(args.test_timeout), "-E", args.exclude]
     if stop:  # a mutant is caught at its first failing test; the baseline reports them all
         cmd.append("--stop-on-failure")
@@ -160,6 +162,12 @@ def child_main(args) -> None:
     """Runs inside `unshare -m`: overlay the tree, run one mutant, print its result as JSON."""
     muts = {m.id: m for m in load(args.catalogue)}
     subprocess.run(["mount", "--make-rprivate", "/"], check=True)
+    # A mutant runs as root and may break a guard that keeps gpucert off device files (a test
+    # then writes through to `/dev/null` and replaces it): /dev is read-only in here. Writing
+    # to a device still works; creating, renaming or removing entries there does not.
+    # (/dev/shm and the other mounts below /dev stay writable.)
+    subprocess.run(["mount", "--rbind", "/dev", "/dev"], check=True)
+    subprocess.run(["mount", "-o", "remount,bind,ro", "/dev"], check=True)
     if args.snapshot_dir:
         subprocess.run(["mount", "--bind", args.snapshot_dir, str(ROOT)], check=True)
     if args.child == "prepare":  # bring the snapshot's own build tree up to date, in place
@@ -371,6 +379,10 @@ def main() -> int:
             return 2
         results[m.id] = r
         print(f"{r.status}{' by ' + r.by if r.by else ''} ({r.seconds:.0f} s)", flush=True)
+        if not stat.S_ISCHR(os.stat("/dev/null").st_mode):  # a tripwire, see child_main
+            print(f"/dev/null is no longer a device after {m.id}: restore it with "
+                  "`rm /dev/null && mknod -m 666 /dev/null c 1 3`", file=sys.stderr)
+            return 2
     if snapshot:
         shutil.rmtree(snapshot, ignore_errors=True)
 
