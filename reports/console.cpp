@@ -57,8 +57,11 @@ std::string range_text(const std::vector<const Check*>& group) {
   return fmt::format("{} {}{}", first.stat, nums, shown_unit.empty() ? "" : " " + shown_unit);
 }
 
+/// "(95% CI −0.6%/+0.2%, n=12)": how far the interval reaches below and above the value, each
+/// side on its own (the widest of the group), since order-statistic intervals are asymmetric and
+/// a ± half-width would misstate both ends.
 std::string pass_extra(const std::vector<const Check*>& group) {
-  double worst_rel = 0;
+  double worst_down = 0, worst_up = 0;
   int n_lo = 1 << 30, n_hi = 0;
   bool any_ci = false;
   for (const Check* k : group) {
@@ -67,14 +70,16 @@ std::string pass_extra(const std::vector<const Check*>& group) {
     if (k->ci_lo && k->ci_hi && k->value && *k->value != 0 && k->ci_method != "exact" &&
         k->ci_method != "observed") {
       any_ci = true;
-      worst_rel = std::max(worst_rel, (*k->ci_hi - *k->ci_lo) / 2 / std::fabs(*k->value));
+      const double v = std::fabs(*k->value);
+      worst_down = std::max(worst_down, (*k->value - *k->ci_lo) / v);
+      worst_up = std::max(worst_up, (*k->ci_hi - *k->value) / v);
     }
   }
   if (!any_ci)
     return "";
   const std::string n = n_lo == n_hi ? std::to_string(n_lo) : fmt::format("{}–{}", n_lo, n_hi);
-  return fmt::format("({:.0f}% CI ±{:.1f}%, n={})", 100 * group.front()->confidence,
-                     100 * worst_rel, n);
+  return fmt::format("({:.0f}% CI −{:.1f}%/+{:.1f}%, n={})", 100 * group.front()->confidence,
+                     100 * worst_down, 100 * worst_up, n);
 }
 
 struct Widths {

@@ -605,7 +605,7 @@ TEST(PrometheusContent, EverySeriesIsLabelledSimulatedOrNot) {
 std::string console_pattern(const Row& r, const std::string& reason) {
   std::string extra;
   if (r.verdict == "PASS") {
-    extra = "\\(95% CI ±[0-9.]+%, n=" + std::to_string(r.n) + "\\)";
+    extra = "\\(95% CI −[0-9.]+%/\\+[0-9.]+%, n=" + std::to_string(r.n) + "\\)";
   } else {
     if (!r.interval.empty())
       extra = regex_escape("(" + r.interval + ")") + "  ";
@@ -638,6 +638,23 @@ TEST(ConsoleContent, EveryCheckIsALineWithAllItsFields) {
   EXPECT_EQ(lines.size(), banner + header + fixture_rows().size() + outcome) << text;
   EXPECT_NE(text.find("· 3 clauses × scopes = 5 checks\n"), std::string::npos) << text;
   EXPECT_EQ(lines.back(), std::string("NOT CERTIFIED (") + kStamp + "): " + c.summary + ".");
+}
+
+TEST(ConsoleContent, APassIntervalIsShownAsItsTwoEndsNeverHalved) {
+  // An order-statistic interval is asymmetric: −7.7 % / +2.2 % must not read as ±5 %.
+  Certificate c = sample_certificate();
+  Check* pass = nullptr;
+  for (auto& k : c.checks)
+    if (k.verdict == Verdict::pass)
+      pass = &k;
+  ASSERT_NE(pass, nullptr);
+  pass->value = 1000;
+  pass->ci_lo = 923;
+  pass->ci_hi = 1022;
+  pass->ci_method = "order-statistic";
+  const std::string text = render_console(c);
+  EXPECT_NE(text.find("(95% CI −7.7%/+2.2%, n="), std::string::npos) << text;
+  EXPECT_EQ(text.find("±"), std::string::npos) << text;
 }
 
 TEST(ConsoleContent, NoControlBytesReachTheTerminal) {
