@@ -5,6 +5,7 @@
 // GPUs 0..2; drift and autocorrelation are measurable in the samples; gpucert-bench and
 // `inventory` take the same options; bad values exit 2 naming the token.
 #include "tests/support/cli.hpp"
+#include "tests/support/series_stats.hpp"
 
 #include <cmath>
 #include <filesystem>
@@ -79,28 +80,8 @@ std::string long_profile(const std::string& dir, int samples) {
   return path;
 }
 
-double slope(const std::vector<double>& x, const std::vector<double>& y) {
-  const double n = static_cast<double>(x.size());
-  const double mx = std::accumulate(x.begin(), x.end(), 0.0) / n;
-  const double my = std::accumulate(y.begin(), y.end(), 0.0) / n;
-  double sxy = 0, sxx = 0;
-  for (size_t i = 0; i < x.size(); ++i) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) * (x[i] - mx);
-  }
-  return sxy / sxx;
-}
-
-double lag1(const std::vector<double>& v) {
-  const double m = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-  double num = 0, den = 0;
-  for (size_t i = 0; i < v.size(); ++i) {
-    den += (v[i] - m) * (v[i] - m);
-    if (i > 0)
-      num += (v[i] - m) * (v[i - 1] - m);
-  }
-  return num / den;
-}
+using test::lag1;
+using test::slope;
 
 TEST(SimSeedCli, SameSeedSameSamplesBitForBitAndTheSeedIsRecorded) {
   const SimRun a = run({"--seed", "7"}), b = run({"--seed=7"});

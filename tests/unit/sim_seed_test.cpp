@@ -9,6 +9,7 @@
 #include "harness/benchmarks/catalog.hpp"
 #include "harness/core/error.hpp"
 #include "harness/measure/runner.hpp"
+#include "tests/support/series_stats.hpp"
 
 #include <cmath>
 #include <cstring>
@@ -88,30 +89,8 @@ Target pair(int a, int b) {
   return {Scope::gpu_pair, {a, b}};
 }
 
-/// Least-squares slope of y on x.
-double slope(const std::vector<double>& x, const std::vector<double>& y) {
-  const double n = static_cast<double>(x.size());
-  const double mx = std::accumulate(x.begin(), x.end(), 0.0) / n;
-  const double my = std::accumulate(y.begin(), y.end(), 0.0) / n;
-  double sxy = 0, sxx = 0;
-  for (size_t i = 0; i < x.size(); ++i) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) * (x[i] - mx);
-  }
-  return sxy / sxx;
-}
-
-/// Sample lag-1 autocorrelation.
-double lag1(const std::vector<double>& v) {
-  const double m = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-  double num = 0, den = 0;
-  for (size_t i = 0; i < v.size(); ++i) {
-    den += (v[i] - m) * (v[i] - m);
-    if (i > 0)
-      num += (v[i] - m) * (v[i - 1] - m);
-  }
-  return num / den;
-}
+using test::lag1;
+using test::slope;
 
 std::vector<double> logs(const std::vector<double>& v) {
   std::vector<double> out;
