@@ -84,6 +84,7 @@ RunOutput run_certification(const Registry& registry, const profile::Profile& pr
   r.inventory_before = backend.inventory(); // EnvironmentError: nothing to certify
 
   const std::vector<PlannedMeasurement> planned = plan(registry, profile, gpus);
+  const evaluate::JudgeContext judging = evaluate::judge_context(profile, gpus);
   r.method = {{"profile_method",
                {{"confidence", profile.method.confidence},
                 {"target_rel_ci", profile.method.target_rel_ci},
@@ -108,14 +109,14 @@ RunOutput run_certification(const Registry& registry, const profile::Profile& pr
       progress.update(index, total, p.label, 0, budget_left, true);
       Decided verdict_rule;
       if (!p.sustained)
-        verdict_rule = evaluate::decided_rule(p.clauses, profile.method.confidence);
+        verdict_rule = evaluate::decided_rule(p.clauses, judging);
       // Asked after every sample once min_samples are in: also where a signal ends the window.
       Decided rule = [&](const Measurement& m) {
         progress.update(index, total, p.label, static_cast<int>(m.seconds.size()),
                         later + std::max(0.0, p.policy.max_seconds - (backend.now_seconds() - t0)));
         if (stop_signal() != 0)
-          return true;
-        return verdict_rule && verdict_rule(m);
+          return Look::decided;
+        return verdict_rule ? verdict_rule(m) : Look::undecided;
       };
       Measurement m = measure(backend, *p.def, p.params, p.target, p.policy, rule);
       if (stop_signal() != 0 && m.stop_reason == "decided")

@@ -15,38 +15,60 @@ namespace gpucert::evaluate {
 using report::Check;
 using report::Verdict;
 
-Verdict decide(const stats::Interval& ci, const profile::Clause& c) {
-  if (!ci.valid || !std::isfinite(ci.lo) || !std::isfinite(ci.hi))
-    return Verdict::inconclusive;
-  bool clears = true, misses = false;
-  if (c.min) {
-    clears = clears && ci.lo >= *c.min;
-    misses = misses || ci.hi < *c.min;
-  }
-  if (c.max) {
-    clears = clears && ci.hi <= *c.max;
-    misses = misses || ci.lo > *c.max;
-  }
-  if (misses)
-    return Verdict::fail;
-  if (clears)
-    return Verdict::pass;
-  return Verdict::inconclusive;
+Look decided_rule_look(const std::vector<profile::Clause>& clauses, const JudgeContext& ctx,
+                       const Measurement& m);
+
+std::function<Look(const Measurement&)> decided_rule(std::vector<profile::Clause> clauses,
+                                                     JudgeContext ctx) {
+  return [clauses = std::move(clauses), ctx](const Measurement& m) {
+    return decided_rule_look(clauses, ctx, m);
+  };
 }
 
-std::function<bool(const Measurement&)> decided_rule(std::vector<profile::Clause> clauses,
-                                                     double confidence) {
-  return [clauses = std::move(clauses), confidence](const Measurement& m) {
-    for (const auto& c : clauses) {
+// The runner stops when every clause on the measurement is decided by a verdict that holds at
+// any look (the sequential sign test, the mean at its scheduled looks). A clause whose samples
+// are dependent is judged once, at the end, on batch statistics; a trend while the first
+// samples come in asks the runner to extend the warm-up instead.
+Look decided_rule_look(const std::vector<profile::Clause>& clauses, const JudgeContext& ctx,
+                       const Measurement& m) {
+  bool all = true, trend = false;
+  for (const auto& c : clauses) {
+    if (c.relative_to_siblings()) {
+      // Judged against the other GPUs after the run (siblings.cpp); until then, sample until
+      // this target's own interval is tight enough to tell a ratio below the floor apart.
       auto it = m.metrics.find(c.metric);
-      if (it == m.metrics.end() || it->second.empty())
-        return false;
-      const stats::Interval ci = stats::ci_for(it->second, c.stat, confidence);
-      if (decide(ci, c) == Verdict::inconclusive)
-        return false;
+      if (it == m.metrics.end() || !detail::sibling_precise_enough(it->second, c, ctx))
+        all = false;
+      continue;
     }
-    return true;
-  };
+    auto it = m.metrics.find(c.metric);
+    if (it == m.metrics.end() || it->second.empty())
+      return Look::undecided;
+    const Judgement j = judge(it->second, c, ctx);
+    trend = trend || j.diagnosis.trending;
+    if (j.verdict == Verdict::inconclusive || !j.final_at_any_look)
+      all = false;
+  }
+  if (all)
+    return Look::decided;
+  return trend ? Look::drifting : Look::undecided;
+}
+
+int family_size(const profile::Profile& p, const std::vector<int>& gpus) {
+  int n = 0;
+  for (const auto& c : p.clauses)
+    if (!c.is_health())
+      n += std::max<int>(1, static_cast<int>(targets_for(c.each, gpus).size()));
+  return std::max(n, 1);
+}
+
+JudgeContext judge_context(const profile::Profile& p, const std::vector<int>& gpus) {
+  JudgeContext ctx;
+  ctx.confidence = p.method.confidence;
+  ctx.family = family_size(p, gpus);
+  ctx.n_min = p.method.min_samples;
+  ctx.n_max = p.method.max_samples;
+  return ctx;
 }
 
 std::vector<int> measured_gpus(const Results& r) {
@@ -67,24 +89,22 @@ std::vector<int> measured_gpus(const Results& r) {
 
 namespace {
 
-bool same_target(const Target& a, const Target& b) {
-  return a.scope == b.scope && (a.scope == Scope::node || a.gpus == b.gpus);
-}
-
-/// The last measurement of (benchmark, params, target): a rerun supersedes an earlier one.
-const Measurement* find_measurement(const Results& r, const profile::Clause& c, const Target& t) {
-  const Measurement* found = nullptr;
-  for (const auto& m : r.measurements)
-    if (m.benchmark == c.benchmark && m.params == c.resolved && same_target(m.target, t))
-      found = &m;
-  return found;
-}
-
-std::string params_text(const Params& p) {
-  std::string out;
-  for (const auto& [k, v] : p)
-    out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v);
-  return out;
+/// The judging context for re-reading `r`: the looks of the design cover both this profile's
+/// method and the one the results were measured under (recorded in results.method), so a file
+/// measured with a smaller min_samples or a larger max_samples is read at looks its design has.
+JudgeContext results_context(const profile::Profile& p, const Results& r,
+                             const std::vector<int>& gpus) {
+  JudgeContext ctx = judge_context(p, gpus);
+  const auto pm = r.method.find("profile_method");
+  if (pm != r.method.end() && pm->is_object()) {
+    if (auto it = pm->find("min_samples"); it != pm->end() && it->is_number_integer())
+      ctx.n_min = std::max(1, std::min(ctx.n_min, it->get<int>()));
+    // A soak's millions are not a design horizon (its samples are judged in windows).
+    if (auto it = pm->find("max_samples"); it != pm->end() && it->is_number_integer() &&
+        it->get<int>() <= kMaxDesignLooks)
+      ctx.n_max = std::max(ctx.n_max, it->get<int>());
+  }
+  return ctx;
 }
 
 std::string join(const std::vector<std::string>& v, const char* sep) {
@@ -98,8 +118,43 @@ std::string fmt_value(double v) {
   return std::fabs(v) >= 100 ? fmt::format("{:.1f}", v) : fmt::format("{:.4g}", v);
 }
 
+std::string interval_text(const stats::Interval& ci) {
+  const bool lo = std::isfinite(ci.lo), hi = std::isfinite(ci.hi);
+  if (lo && hi)
+    return fmt::format("interval {}–{}", fmt_value(ci.lo), fmt_value(ci.hi));
+  if (lo)
+    return fmt::format("lower bound {}", fmt_value(ci.lo));
+  return fmt::format("upper bound {}", fmt_value(ci.hi));
+}
+
+/// Why a check is undecided, which budget ran out, and how many samples would likely decide it.
+std::string inconclusive_message(const Check& k, const Judgement& j, const Measurement& m) {
+  std::string budget;
+  if (m.stop_reason == "max_samples")
+    budget = fmt::format("the sample budget ran out (max_samples, {} samples)", k.n);
+  else if (m.stop_reason == "time_budget")
+    budget = fmt::format("the time budget ran out (max_seconds_per_clause) after {} samples", k.n);
+  else
+    budget = fmt::format("sampling ended ({}) after {} samples",
+                         m.stop_reason.empty() ? "budget spent" : m.stop_reason, k.n);
+  std::string what =
+      !j.why.empty() ? j.why
+      : j.ci.valid   ? fmt::format("the {} {} straddles the threshold {}", k.stat,
+                                   interval_text(j.ci), k.threshold.str())
+                     : fmt::format("the {} has no bound yet", k.stat);
+  std::string likely;
+  if (std::isfinite(j.samples_needed) && j.samples_needed > k.n)
+    likely = j.samples_needed > 1e6
+                 ? "; it sits so close to the threshold that no practical sample count would "
+                   "decide it"
+                 : fmt::format("; about {:.0f} samples would likely decide it", j.samples_needed);
+  else if (!std::isfinite(j.samples_needed) && j.ci.valid && j.why.empty())
+    likely = "; it sits on the threshold: more samples are unlikely to decide it";
+  return what + ": " + budget + likely;
+}
+
 Check benchmark_check(const profile::Clause& c, const profile::Profile& p, const Results& r,
-                      const Target& t) {
+                      const Target& t, const JudgeContext& ctx) {
   Check k;
   k.clause_id = c.id;
   k.metric = c.metric;
@@ -115,10 +170,10 @@ Check benchmark_check(const profile::Clause& c, const profile::Profile& p, const
   k.threshold.max = c.max;
   k.threshold.unit = c.unit;
   k.threshold.higher_is_better = c.higher_is_better;
-  k.params = params_text(c.resolved);
+  k.params = detail::params_text(c.resolved);
   k.simulated = r.simulated;
 
-  const Measurement* m = find_measurement(r, c, t);
+  const Measurement* m = detail::find_measurement(r, c, t);
   if (!m) {
     k.verdict = Verdict::error;
     k.message = r.complete
@@ -181,13 +236,26 @@ Check benchmark_check(const profile::Clause& c, const profile::Profile& p, const
     }
     return k;
   }
-  const stats::Interval ci = stats::ci_for(k.samples, c.stat, p.method.confidence);
+  JudgeContext here = ctx;
+  here.sustained = c.duration.has_value() || p.tier == profile::Tier::soak;
+  const Judgement j = judge(k.samples, c, here);
+  const stats::Interval& ci = j.ci;
   k.value = ci.point;
   k.ci_method = ci.method;
-  if (ci.valid) {
+  k.mode = j.mode;
+  k.pass_level = j.levels.pass;
+  k.fail_level = j.levels.fail;
+  k.batches = j.batches;
+  k.batch_size = j.batch_size;
+  k.warmup_extensions = m->warmup_extensions;
+  if (j.diagnosis.checked)
+    k.diagnosis = report::Diagnosis{j.diagnosis.lag1,  j.diagnosis.lag1_z,
+                                    j.diagnosis.trend, j.diagnosis.trend_z,
+                                    j.diagnosis.autocorrelated, j.diagnosis.trending};
+  if (ci.valid && std::isfinite(ci.lo))
     k.ci_lo = ci.lo;
+  if (ci.valid && std::isfinite(ci.hi))
     k.ci_hi = ci.hi;
-  }
   std::optional<double> thr;
   if (c.min) {
     k.margin = ci.point - *c.min;
@@ -202,18 +270,13 @@ Check benchmark_check(const profile::Clause& c, const profile::Profile& p, const
   if (k.verdict == Verdict::fail)
     return k; // wrong results: fast but wrong is never PASS
 
-  k.verdict = decide(ci, c);
+  k.verdict = j.verdict;
   if (k.verdict == Verdict::fail) {
     k.cause = join(detail::failure_causes(c.metric, t, m, r), "; ");
   } else if (k.verdict == Verdict::inconclusive) {
-    k.message =
-        ci.valid
-            ? fmt::format("{:.0f}% interval {}–{} straddles the threshold {} after {} samples ({})",
-                          100 * p.method.confidence, fmt_value(ci.lo), fmt_value(ci.hi),
-                          k.threshold.str(), k.n,
-                          m->stop_reason.empty() ? "budget spent" : m->stop_reason)
-            : fmt::format("{} samples are too few for a {:.0f}% interval of the {}", k.n,
-                          100 * p.method.confidence, c.stat);
+    k.message = inconclusive_message(k, j, *m);
+    if (std::isfinite(j.samples_needed) && j.samples_needed > k.n)
+      k.samples_needed = j.samples_needed;
   }
   return k;
 }
@@ -287,6 +350,10 @@ report::Certificate evaluate(const profile::Profile& p, const Results& r) {
   cert.inventory_after = r.inventory_after;
 
   const std::vector<int> gpus = measured_gpus(r);
+  const JudgeContext ctx = results_context(p, r, gpus);
+  cert.error_control.family_size = ctx.family;
+  cert.error_control.pass_level = levels_for(ctx).pass;
+  cert.error_control.fail_level = levels_for(ctx).fail;
   for (auto& k : detail::match_checks(p, r, gpus))
     cert.checks.push_back(std::move(k));
   for (const auto& c : p.clauses) {
@@ -311,7 +378,9 @@ report::Certificate evaluate(const profile::Profile& p, const Results& r) {
       cert.checks.push_back(std::move(k));
     }
     for (const Target& t : targets)
-      cert.checks.push_back(benchmark_check(c, p, r, t));
+      cert.checks.push_back(c.relative_to_siblings()
+                                ? detail::sibling_check(c, p, r, t, gpus, ctx)
+                                : benchmark_check(c, p, r, t, ctx));
   }
 
   cert.counts = report::count(cert.checks);

@@ -77,10 +77,15 @@ Measurement measure(Backend& backend, const BenchmarkDef& def, const Params& par
   TelemetryWindow window;
   window.open(backend, target.gpus);
 
-  // Adaptive sampling. The rule is checked after every sample once min_samples are in:
-  //   relative half-width of the median's order-statistic CI < target_rel_ci → target_ci_reached
-  //   the caller's Decided says the verdict is settled                        → decided
+  // Adaptive sampling, asked after every sample once min_samples are in:
+  //   with a decision rule: it says decided                      → decided
+  //     (precision is reported, never a reason to stop a clause that is still undecided)
+  //   without one: the median's relative half-width < target_rel_ci → target_ci_reached
   // and, at any count, the budget: max_samples → max_samples; max_seconds → time_budget.
+  // A rule that sees the first 2 x min_samples samples drift gets the warm-up extended: they
+  // are discarded as warm-up and sampling starts afresh (at most kMaxWarmupExtensions times,
+  // and only while that stays within half the budget). Checked once per start, so samples that
+  // do not drift are not thrown away on a false alarm of a test asked at every look.
   std::string stop;
   while (stop.empty()) {
     const std::string label = fmt::format("sample {}", m.seconds.size() + 1);
@@ -95,11 +100,25 @@ Measurement measure(Backend& backend, const BenchmarkDef& def, const Params& par
     }
     const int n = static_cast<int>(m.seconds.size());
     if (n >= policy.min_samples) {
-      const auto ci = stats::quantile_ci(primary_values(def, m), 0.5, policy.confidence);
-      if (stats::relative_half_width(ci) < policy.target_rel_ci)
-        stop = "target_ci_reached";
-      else if (decided && decided(m))
-        stop = "decided";
+      if (decided) {
+        const Look look = decided(m);
+        if (look == Look::decided)
+          stop = "decided";
+        else if (look == Look::drifting && n == 2 * policy.min_samples &&
+                 m.warmup_extensions < kMaxWarmupExtensions && n <= policy.max_samples / 2 &&
+                 elapsed() <= policy.max_seconds / 2) {
+          ++m.warmup_extensions;
+          m.warmup_samples += n;
+          m.seconds.clear();
+          for (auto& [name, values] : m.metrics)
+            values.clear();
+          continue;
+        }
+      } else {
+        const auto ci = stats::quantile_ci(primary_values(def, m), 0.5, policy.confidence);
+        if (stats::relative_half_width(ci) < policy.target_rel_ci)
+          stop = "target_ci_reached";
+      }
     }
     if (stop.empty() && n >= policy.max_samples)
       stop = "max_samples";

@@ -1,17 +1,22 @@
-// The measurement method: warm up, then sample until the confidence interval of the median is
-// tight enough (or a caller's decision rule is satisfied) or the budget is spent. See METHOD.md.
+// The measurement method: warm up, then sample until the caller's decision rule is satisfied
+// (without one: until the median's interval is tight enough) or the budget is spent. METHOD.md.
 #pragma once
 
 #include "harness/measure/backend.hpp"
 #include "harness/measure/sampling_policy.hpp"
+#include "harness/model/look.hpp"
 
 #include <functional>
 
 namespace gpucert {
 
-/// Optional extra stop rule, asked after every sample once min_samples are in: returns true when
-/// the caller has what it needs (e.g. the verdict is decided). Sets stop_reason "decided".
-using Decided = std::function<bool(const Measurement&)>;
+/// The caller's stopping rule, asked after every sample once min_samples are in (the verdict
+/// engine's: evaluate::decided_rule). Look::decided stops with stop_reason "decided";
+/// Look::drifting lets the runner extend the warm-up (see measure()).
+using Decided = std::function<Look(const Measurement&)>;
+
+/// Warm-up extensions a measurement may take when its first samples drift.
+inline constexpr int kMaxWarmupExtensions = 2;
 
 /// Runs one benchmark on one target. Never throws for device trouble: a failing setup, sample or
 /// verification becomes status error/incorrect with a message; telemetry is always attached.

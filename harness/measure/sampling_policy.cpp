@@ -6,7 +6,7 @@ namespace gpucert {
 
 nlohmann::json SamplingPolicy::to_json() const {
   return {
-      {"method", "gpucert/method/v1"},
+      {"method", "gpucert/method/v2"},
       {"document", "harness/measure/METHOD.md"},
       {"confidence", confidence},
       {"target_rel_ci", target_rel_ci},
@@ -25,15 +25,21 @@ nlohmann::json SamplingPolicy::to_json() const {
       {"telemetry", "SM/memory clock, power, temperature, throttle reasons sampled on a "
                     "background thread during the timed window, summarised per GPU"},
       {"stopping_rule",
-       "after min_samples: stop when the relative half-width of the median's CI "
-       "(primary metric) < target_rel_ci, or when the verdict is decided; "
-       "otherwise at max_samples or max_seconds (backend clock, warm-up included)"},
+       "after min_samples: stop when every clause on the measurement has a verdict that holds at "
+       "any look (exact sequential sign test; the mean at its scheduled looks); without clauses "
+       "(bench): when the relative half-width of the median's CI < target_rel_ci; otherwise at "
+       "max_samples or max_seconds (backend clock, warm-up included). Drifting first samples "
+       "extend the warm-up (at most 2 times)"},
       {"ci",
-       {{"median", "order-statistic (binomial, distribution-free)"},
-        {"pNN", "order-statistic (binomial, distribution-free)"},
-        {"mean", "bootstrap-percentile (2000 resamples, seed 42)"},
-        {"min", "exact (observed extreme)"},
-        {"max", "exact (observed extreme)"}}},
+       {{"median", "sequential order-statistic (sign test, exact over all looks)"},
+        {"pNN", "sequential order-statistic (sign test, exact over all looks)"},
+        {"min", "tolerance bound: the 1st percentile, sequential order-statistic"},
+        {"max", "tolerance bound: the 99th percentile, sequential order-statistic"},
+        {"mean", "Student t, n >= 30, Bonferroni over its looks"},
+        {"dependent samples", "batch statistics: up to 20 batches, t on batch fractions/means"},
+        {"sustained", "window statistics (batches), read once at the end"},
+        {"error_control", "PASS per check at (1-confidence)/2; FAIL at (1-confidence)/2 over "
+                          "the certificate's statistical checks (Bonferroni)"}}},
       {"verification", "the last sample's output is checked after the timed window; a failed "
                        "check makes the measurement 'incorrect'"},
   };

@@ -32,6 +32,21 @@ struct Threshold {
   std::string str() const; ///< "≥ 720", "≤ 0", "= true", "700–800"
 };
 
+/// The assumption checks of a check's samples (harness/stats/diagnostics.hpp).
+struct Diagnosis {
+  double lag1 = 0, lag1_z = 0;   ///< lag-1 autocorrelation of the ranks, and its z
+  double trend = 0, trend_z = 0; ///< rank correlation with sample order, and its z
+  bool autocorrelated = false, trending = false;
+};
+
+/// A sibling-relative check: the target's statistic over the median of its siblings'.
+struct Relative {
+  double min_ratio = 0;
+  double reference = 0;                 ///< the siblings' median of the statistic
+  std::optional<double> reference_lo, reference_hi; ///< its interval
+  std::vector<std::string> siblings;    ///< the targets it was taken over ("gpu1", ...)
+};
+
 struct Check {
   std::string clause_id, metric, description, contract_ref;
   std::string kind; ///< "benchmark", "health", "match"
@@ -43,8 +58,19 @@ struct Check {
   std::optional<double> value;         ///< the statistic (numeric metrics)
   std::optional<std::string> observed; ///< text/yes-no readings as read: "false", "NVIDIA ..."
   std::optional<double> ci_lo, ci_hi;
-  std::string ci_method; ///< "order-statistic", "bootstrap-percentile", "exact", "observed"
+  std::string ci_method; ///< "sequential-order-statistic", "student-t", "batch-proportion", ...
   double confidence = 0;
+  /// The check's error budgets (over all looks): a wrong PASS, a wrong FAIL. The FAIL budget
+  /// is the certificate's, split over its family of statistical checks (error_control).
+  std::optional<double> pass_level, fail_level;
+  std::string mode;              ///< "sequential", "t", "batch", "windows", "relative"
+  int batches = 0, batch_size = 0; ///< batch statistics, when mode is batch or windows
+  std::optional<Diagnosis> diagnosis;
+  std::optional<Relative> relative;
+  int warmup_extensions = 0;
+  /// When INCONCLUSIVE: the samples that would likely decide it (none when it sits on the
+  /// threshold); a normal approximation, not a promise.
+  std::optional<double> samples_needed;
   Threshold threshold;
   std::optional<double> margin;     ///< value − threshold in the good direction (negative = miss)
   std::optional<double> margin_rel; ///< margin / threshold, when the threshold is not 0
@@ -78,6 +104,14 @@ struct ResultsRef {
   std::string sha256; ///< of the results document (canonical JSON dump)
 };
 
+/// How the certificate holds its error rates: each PASS at pass_level; FAILs over the family
+/// of statistical checks at family_size x fail_level in all (Bonferroni).
+struct ErrorControl {
+  std::string method = "bonferroni-fail-side";
+  int family_size = 0;
+  double pass_level = 0, fail_level = 0;
+};
+
 struct Certificate {
   std::string schema = kCertificateSchema;
   std::string tool_version, git_revision; ///< of the tool that evaluated
@@ -89,6 +123,7 @@ struct Certificate {
   Inventory inventory;
   std::optional<Inventory> inventory_after;
   Counts counts;
+  ErrorControl error_control;
   std::vector<Check> checks;
 };
 

@@ -25,6 +25,27 @@ json opt(const std::optional<std::string>& s) {
   return s ? json(*s) : json(nullptr);
 }
 
+json diagnosis_json(const std::optional<Diagnosis>& d) {
+  if (!d)
+    return nullptr;
+  return {{"lag1", num(d->lag1)},
+          {"lag1_z", num(d->lag1_z)},
+          {"trend", num(d->trend)},
+          {"trend_z", num(d->trend_z)},
+          {"autocorrelated", d->autocorrelated},
+          {"trending", d->trending}};
+}
+
+json relative_json(const std::optional<Relative>& r) {
+  if (!r)
+    return nullptr;
+  return {{"min_ratio", num(r->min_ratio)},
+          {"reference", num(r->reference)},
+          {"reference_lo", opt(r->reference_lo)},
+          {"reference_hi", opt(r->reference_hi)},
+          {"siblings", r->siblings}};
+}
+
 json check_json(const Check& c) {
   json tel = json::object();
   for (const auto& [gpu, t] : c.telemetry)
@@ -49,7 +70,16 @@ json check_json(const Check& c) {
            {{"lo", opt(c.ci_lo)},
             {"hi", opt(c.ci_hi)},
             {"method", c.ci_method},
-            {"confidence", num(c.confidence)}}},
+            {"confidence", num(c.confidence)},
+            {"pass_level", opt(c.pass_level)},
+            {"fail_level", opt(c.fail_level)},
+            {"mode", c.mode},
+            {"batches", c.batches},
+            {"batch_size", c.batch_size}}},
+          {"diagnosis", diagnosis_json(c.diagnosis)},
+          {"relative", relative_json(c.relative)},
+          {"warmup_extensions", c.warmup_extensions},
+          {"samples_needed", opt(c.samples_needed)},
           {"threshold",
            {{"min", opt(c.threshold.min)},
             {"max", opt(c.threshold.max)},
@@ -172,6 +202,52 @@ Check check_from(const json& j, const std::string& path) {
   c.ci_hi = opt_number(in, "hi", path + ".interval");
   c.ci_method = str(in, "method", path + ".interval");
   c.confidence = number(in, "confidence", path + ".interval");
+  // Fields added within v1: a certificate written before them reads with their defaults.
+  if (in.contains("pass_level"))
+    c.pass_level = opt_number(in, "pass_level", path + ".interval");
+  if (in.contains("fail_level"))
+    c.fail_level = opt_number(in, "fail_level", path + ".interval");
+  if (in.contains("mode"))
+    c.mode = str(in, "mode", path + ".interval");
+  if (in.contains("batches"))
+    c.batches = integer(in.at("batches"), path + ".interval.batches", 0, 1 << 30);
+  if (in.contains("batch_size"))
+    c.batch_size = integer(in.at("batch_size"), path + ".interval.batch_size", 0, 1 << 30);
+  if (j.contains("diagnosis") && !j.at("diagnosis").is_null()) {
+    const json& d = j.at("diagnosis");
+    const std::string dp = path + ".diagnosis";
+    Diagnosis g;
+    g.lag1 = number(d, "lag1", dp);
+    g.lag1_z = number(d, "lag1_z", dp);
+    g.trend = number(d, "trend", dp);
+    g.trend_z = number(d, "trend_z", dp);
+    g.autocorrelated = boolean(d, "autocorrelated", dp);
+    g.trending = boolean(d, "trending", dp);
+    c.diagnosis = g;
+  }
+  if (j.contains("relative") && !j.at("relative").is_null()) {
+    const json& r = j.at("relative");
+    const std::string rp = path + ".relative";
+    Relative rel;
+    rel.min_ratio = number(r, "min_ratio", rp);
+    rel.reference = number(r, "reference", rp);
+    rel.reference_lo = opt_number(r, "reference_lo", rp);
+    rel.reference_hi = opt_number(r, "reference_hi", rp);
+    const json& sib = field(r, "siblings", rp);
+    if (!sib.is_array())
+      bad(rp + ".siblings", "expected an array");
+    for (const auto& t : sib) {
+      if (!t.is_string())
+        bad(rp + ".siblings", "expected strings");
+      rel.siblings.push_back(t.get<std::string>());
+    }
+    c.relative = rel;
+  }
+  if (j.contains("warmup_extensions"))
+    c.warmup_extensions =
+        integer(j.at("warmup_extensions"), path + ".warmup_extensions", 0, 1 << 30);
+  if (j.contains("samples_needed"))
+    c.samples_needed = opt_number(j, "samples_needed", path);
   const json& th = field(j, "threshold", path);
   c.threshold.min = opt_number(th, "min", path + ".threshold");
   c.threshold.max = opt_number(th, "max", path + ".threshold");
@@ -249,6 +325,11 @@ json to_json(const Certificate& c) {
         {"inconclusive", c.counts.inconclusive},
         {"error", c.counts.error},
         {"skipped", c.counts.skipped}}},
+      {"error_control",
+       {{"method", c.error_control.method},
+        {"family_size", c.error_control.family_size},
+        {"pass_level", num(c.error_control.pass_level)},
+        {"fail_level", num(c.error_control.fail_level)}}},
       {"checks", checks}};
 }
 
@@ -307,6 +388,14 @@ Certificate certificate_from_json(const json& j) {
   for (std::size_t i = 0; i < checks.size(); ++i)
     c.checks.push_back(check_from(checks[i], fmt::format("checks[{}]", i)));
   c.counts = count(c.checks);
+  if (j.contains("error_control")) {
+    const json& e = j.at("error_control");
+    c.error_control.method = str(e, "method", "error_control");
+    c.error_control.family_size =
+        integer(field(e, "family_size", "error_control"), "error_control.family_size", 0, 1 << 30);
+    c.error_control.pass_level = number(e, "pass_level", "error_control");
+    c.error_control.fail_level = number(e, "fail_level", "error_control");
+  }
   return c;
 }
 

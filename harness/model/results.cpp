@@ -251,6 +251,7 @@ Measurement measurement_from(const Field& f) {
   f.opt("flops_per_sample", m.flops_per_sample);
   f.opt("items_per_sample", m.items_per_sample);
   f.opt("warmup_samples", m.warmup_samples);
+  f.opt("warmup_extensions", m.warmup_extensions);
   if (f.has("seconds"))
     m.seconds = f.at("seconds").nums();
   if (f.has("metrics")) {
@@ -345,6 +346,7 @@ nlohmann::json to_json(const Measurement& m) {
           {"flops_per_sample", number(m.flops_per_sample)},
           {"items_per_sample", number(m.items_per_sample)},
           {"warmup_samples", m.warmup_samples},
+          {"warmup_extensions", m.warmup_extensions},
           {"seconds", numbers(m.seconds)},
           {"metrics", metrics},
           {"telemetry", telemetry},

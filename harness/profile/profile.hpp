@@ -68,10 +68,15 @@ struct Clause {
   /// Sustained load: sample for exactly this many seconds (no early stop), e.g. to expose a
   /// GPU that throttles after minutes of work. Empty: the method's adaptive stopping rule.
   std::optional<double> duration;
+  /// `relative: siblings`: the clause judges the ratio of this target's statistic to the median
+  /// of the same statistic on the node's other targets of its scope; `min_ratio` is its floor.
+  std::string relative;
+  std::optional<double> min_ratio;
   std::string description, contract_ref;
   std::map<std::string, Loc> locs; ///< where each key ("id", "metric", "params.m", ...) was written
 
   bool is_health() const { return benchmark.empty(); }
+  bool relative_to_siblings() const { return relative == "siblings"; }
 };
 
 /// One file of the extends chain, with its fingerprint.

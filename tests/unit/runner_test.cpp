@@ -203,7 +203,7 @@ TEST(Runner, DecidedStopsOnceMinSamplesAreIn) {
     ++asked;
     EXPECT_GE(cur.seconds.size(), 10u);
     EXPECT_EQ(cur.metrics.at("fake.gbps").size(), cur.seconds.size());
-    return cur.seconds.size() >= 15;
+    return cur.seconds.size() >= 15 ? Look::decided : Look::undecided;
   });
   EXPECT_EQ(m.stop_reason, "decided");
   EXPECT_EQ(m.seconds.size(), 15u);
@@ -283,7 +283,7 @@ TEST(Runner, BadParametersAreInputErrors) {
 
 TEST(SamplingPolicy, RecordsTheMethod) {
   const auto j = policy().to_json();
-  EXPECT_EQ(j.at("method"), "gpucert/method/v1");
+  EXPECT_EQ(j.at("method"), "gpucert/method/v2");
   EXPECT_EQ(j.at("min_samples"), 10);
   EXPECT_EQ(j.at("confidence"), 0.95);
   EXPECT_EQ(j.at("ci").at("median"), "order-statistic (binomial, distribution-free)");

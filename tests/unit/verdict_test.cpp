@@ -388,21 +388,22 @@ TEST(Verdict, SimulatedResultsAreStamped) {
 TEST(DecidedRule, StopsOnlyWhenEveryClauseIsDecided) {
   const auto p = unit_profile();
   std::vector<profile::Clause> hbm{p.clauses[0]};
-  const Decided rule = decided_rule(hbm, 0.95);
+  JudgeContext ctx;
+  const Decided rule = decided_rule(hbm, ctx);
   Measurement m =
       measurement("hbm.triad", "hbm.triad.gbps", {Scope::gpu, {0}}, samples(2950, 0.005));
-  EXPECT_TRUE(rule(m)); // clears 2800
+  EXPECT_EQ(rule(m), Look::decided); // clears 2800
   m.metrics["hbm.triad.gbps"] = samples(2000, 0.005);
-  EXPECT_TRUE(rule(m)); // misses 2800: decided too
+  EXPECT_EQ(rule(m), Look::decided); // misses 2800: decided too
   m.metrics["hbm.triad.gbps"] = samples(2800, 0.05);
-  EXPECT_FALSE(rule(m)); // straddles
+  EXPECT_EQ(rule(m), Look::undecided); // straddles
   m.metrics["hbm.triad.gbps"] = {2950, 2951};
-  EXPECT_FALSE(rule(m)); // too few for an interval
+  EXPECT_EQ(rule(m), Look::undecided); // too few for an interval
   profile::Clause strict = p.clauses[0];
   strict.min = 2950; // the median's interval straddles it
-  const Decided both = decided_rule({p.clauses[0], strict}, 0.95);
+  const Decided both = decided_rule({p.clauses[0], strict}, ctx);
   m.metrics["hbm.triad.gbps"] = samples(2950, 0.005);
-  EXPECT_FALSE(both(m)); // one of two clauses still straddles
+  EXPECT_EQ(both(m), Look::undecided); // one of two clauses still straddles
 }
 
 TEST(Decide, BoundariesAndBands) {
@@ -450,19 +451,27 @@ TEST(Decide, AnIntervalTouchingTheThresholdFromTheBadSideIsUndecided) {
   EXPECT_EQ(decide({21, 20.001, 22, true, ""}, ceiling), Verdict::fail);
 }
 
-TEST(Decide, AnIntervalWithAnInfiniteOrNanEndIsNeverDecided) {
+// An infinite end is a missing bound (the sequential interval of a p10 has no lower end at
+// first): it decides nothing, while the other end still decides what it can. NaN never decides.
+TEST(Decide, AnInfiniteEndIsNoBoundAndANanEndIsNeverDecided) {
   const double inf = std::numeric_limits<double>::infinity();
   const double nan = std::numeric_limits<double>::quiet_NaN();
   profile::Clause floor;
   floor.min = 10;
-  EXPECT_EQ(decide({11, 11, inf, true, ""}, floor), Verdict::inconclusive);
-  EXPECT_EQ(decide({5, -inf, 5, true, ""}, floor), Verdict::inconclusive);
+  EXPECT_EQ(decide({11, 11, inf, true, ""}, floor), Verdict::pass); // the lower end clears it
+  EXPECT_EQ(decide({11, -inf, 12, true, ""}, floor), Verdict::inconclusive); // no lower end
+  EXPECT_EQ(decide({5, -inf, 5, true, ""}, floor), Verdict::fail); // the upper end misses it
   EXPECT_EQ(decide({11, nan, 12, true, ""}, floor), Verdict::inconclusive);
+  EXPECT_EQ(decide({11, 11, nan, true, ""}, floor), Verdict::inconclusive);
+  EXPECT_EQ(decide({11, inf, inf, true, ""}, floor), Verdict::inconclusive); // a broken end
   profile::Clause ceiling;
   ceiling.max = 3;
-  EXPECT_EQ(decide({2, -inf, 2.5, true, ""}, ceiling), Verdict::inconclusive);
-  EXPECT_EQ(decide({4, 3.5, inf, true, ""}, ceiling), Verdict::inconclusive);
+  EXPECT_EQ(decide({2, -inf, 2.5, true, ""}, ceiling), Verdict::pass);
+  EXPECT_EQ(decide({2.5, 1, inf, true, ""}, ceiling), Verdict::inconclusive);
+  EXPECT_EQ(decide({4, 3.5, inf, true, ""}, ceiling), Verdict::fail);
   EXPECT_EQ(decide({2, 1, nan, true, ""}, ceiling), Verdict::inconclusive);
+  EXPECT_EQ(decide({2, -inf, -inf, true, ""}, ceiling), Verdict::inconclusive);
+  EXPECT_EQ(decide({2, -inf, inf, false, ""}, ceiling), Verdict::inconclusive);
 }
 
 TEST(Verdict, ANonFiniteSampleIsABrokenMeasurementNeverAFigure) {

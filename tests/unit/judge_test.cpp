@@ -1,0 +1,159 @@
+// judge(): the method each statistic and sample series gets, and the error levels behind each
+// verdict: exact sequential for quantiles, FAIL harder as the family grows, min/max as tolerance
+// bounds, the mean's minimum n and scheduled looks, batch statistics for dependent samples, the
+// trend rule, windows for held loads, and INCONCLUSIVE's estimate of the samples it needs.
+#include "harness/evaluate/judge.hpp"
+
+#include <cmath>
+#include <gtest/gtest.h>
+#include <random>
+
+namespace gpucert::evaluate {
+namespace {
+
+using report::Verdict;
+
+profile::Clause floor_clause(const std::string& stat, double min) {
+  profile::Clause c;
+  c.id = "c";
+  c.metric = "x.gbps";
+  c.benchmark = "x";
+  c.stat = stat;
+  c.min = min;
+  return c;
+}
+
+std::vector<double> lognormal(std::uint64_t seed, int n, double median, double cv,
+                              double rho = 0) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> z;
+  const double sigma = std::sqrt(std::log1p(cv * cv));
+  std::vector<double> v;
+  double x = z(rng);
+  for (int i = 0; i < n; ++i) {
+    v.push_back(median * std::exp(sigma * x));
+    x = rho * x + std::sqrt(1 - rho * rho) * z(rng);
+  }
+  return v;
+}
+
+TEST(Judge, LevelsSplitTheFailBudgetOverTheFamily) {
+  JudgeContext ctx;
+  ctx.family = 129;
+  const Levels l = levels_for(ctx);
+  EXPECT_DOUBLE_EQ(l.pass, 0.025);
+  EXPECT_DOUBLE_EQ(l.fail, 0.025 / 129);
+  ctx.family = 0; // never divides by zero
+  EXPECT_DOUBLE_EQ(levels_for(ctx).fail, 0.025);
+}
+
+TEST(Judge, AMedianClearlyAboveItsFloorPassesSequentially) {
+  JudgeContext ctx;
+  const Judgement j = judge(lognormal(1, 10, 800, 0.005), floor_clause("median", 720), ctx);
+  EXPECT_EQ(j.verdict, Verdict::pass);
+  EXPECT_EQ(j.mode, "sequential");
+  EXPECT_TRUE(j.final_at_any_look);
+  EXPECT_EQ(j.ci.method, "sequential-order-statistic");
+  EXPECT_GE(j.ci.lo, 720);
+}
+
+// Ten samples all below the floor FAIL a lone check (a 10-of-10 count is past the boundary at
+// 2.5 %), but not one of a 129-check certificate: its FAIL side needs 16 before it can decide.
+TEST(Judge, FailNeedsMoreEvidenceInALargerFamily) {
+  const auto below = lognormal(2, 10, 700, 0.005);
+  JudgeContext lone;
+  EXPECT_EQ(judge(below, floor_clause("median", 720), lone).verdict, Verdict::fail);
+  JudgeContext node;
+  node.family = 129;
+  const Judgement j = judge(below, floor_clause("median", 720), node);
+  EXPECT_EQ(j.verdict, Verdict::inconclusive);
+  EXPECT_TRUE(std::isinf(j.ci.hi)); // no upper bound yet at this family size
+  EXPECT_EQ(judge(lognormal(2, 16, 700, 0.005), floor_clause("median", 720), node).verdict,
+            Verdict::fail);
+}
+
+TEST(Judge, MinIsAToleranceBoundThatNeeds368Samples) {
+  JudgeContext ctx;
+  ctx.n_max = 400;
+  const auto clause = floor_clause("min", 700);
+  const Judgement early = judge(lognormal(3, 200, 800, 0.01), clause, ctx);
+  EXPECT_EQ(early.verdict, Verdict::inconclusive); // every sample above 700, but only 200
+  EXPECT_DOUBLE_EQ(early.q, 0.01);
+  const Judgement enough = judge(lognormal(3, 368, 800, 0.01), clause, ctx);
+  EXPECT_EQ(enough.verdict, Verdict::pass);
+  std::vector<double> one_low = lognormal(3, 368, 800, 0.01);
+  one_low[100] = 650;
+  const Judgement dipped = judge(one_low, clause, ctx);
+  EXPECT_NE(dipped.verdict, Verdict::pass);
+  EXPECT_DOUBLE_EQ(dipped.ci.point, 650); // the point shown is the observed minimum
+}
+
+TEST(Judge, TheMeanNeedsThirtySamplesAndStopsOnlyAtItsScheduledLooks) {
+  JudgeContext ctx;
+  const auto clause = floor_clause("mean", 720);
+  const Judgement few = judge(lognormal(4, 29, 800, 0.01), clause, ctx);
+  EXPECT_EQ(few.verdict, Verdict::inconclusive);
+  EXPECT_NE(few.why.find("at least 30"), std::string::npos) << few.why;
+  const Judgement at30 = judge(lognormal(4, 30, 800, 0.01), clause, ctx);
+  EXPECT_EQ(at30.verdict, Verdict::pass);
+  EXPECT_EQ(at30.ci.method, "student-t");
+  EXPECT_TRUE(at30.final_at_any_look);
+  EXPECT_FALSE(judge(lognormal(4, 31, 800, 0.01), clause, ctx).final_at_any_look);
+  EXPECT_TRUE(judge(lognormal(4, 60, 800, 0.01), clause, ctx).final_at_any_look);
+}
+
+// Strongly autocorrelated samples sitting 1 % above the floor: independent-sample arithmetic
+// would PASS them; batch statistics see how few independent batches there are.
+TEST(Judge, DependentSamplesAreJudgedOnBatchesReadOnlyAtTheEnd) {
+  JudgeContext ctx;
+  const auto v = lognormal(5, 200, 727.2, 0.02, 0.9);
+  const Judgement j = judge(v, floor_clause("median", 720), ctx);
+  ASSERT_TRUE(j.diagnosis.autocorrelated);
+  EXPECT_EQ(j.mode, "batch");
+  EXPECT_FALSE(j.final_at_any_look);
+  EXPECT_EQ(j.batches, 20);
+  EXPECT_EQ(j.batch_size, 10);
+  EXPECT_EQ(j.ci.method, "batch-proportion");
+  EXPECT_LE(j.ci.lo, j.ci.point);
+  EXPECT_GE(j.ci.hi, j.ci.point);
+}
+
+TEST(Judge, ADriftingFigurePassesOnlyIfItsLastWindowMeetsTheFloor) {
+  JudgeContext ctx;
+  // Falls linearly from 900 to 700 over 200 samples: most of it far above 720, the end below.
+  std::vector<double> v;
+  for (int i = 0; i < 200; ++i)
+    v.push_back(900 - i + (i % 2 ? 0.5 : -0.5));
+  const Judgement j = judge(v, floor_clause("p10", 650), ctx);
+  ASSERT_TRUE(j.diagnosis.trending);
+  EXPECT_EQ(j.verdict, Verdict::pass); // all of it, last window included, clears 650
+  const Judgement high = judge(v, floor_clause("median", 720), ctx);
+  EXPECT_EQ(high.verdict, Verdict::inconclusive);
+  EXPECT_NE(high.why.find("drift"), std::string::npos) << high.why;
+}
+
+TEST(Judge, HeldLoadsAreJudgedOnWindowsWithoutTheTrendRule) {
+  JudgeContext ctx;
+  ctx.sustained = true;
+  std::vector<double> v;
+  for (int i = 0; i < 300; ++i)
+    v.push_back(800 - 0.2 * i + (i % 3)); // a slow, steady decay far above the floor
+  const Judgement j = judge(v, floor_clause("p10", 700), ctx);
+  EXPECT_EQ(j.mode, "windows");
+  EXPECT_EQ(j.batches, 20);
+  EXPECT_EQ(j.verdict, Verdict::pass);
+}
+
+TEST(Judge, InconclusiveEstimatesTheSamplesThatWouldDecide) {
+  JudgeContext ctx;
+  ctx.n_max = 30;
+  const auto v = lognormal(6, 30, 727, 0.02); // 1 % above the floor at 2 % noise
+  const Judgement j = judge(v, floor_clause("median", 720), ctx);
+  ASSERT_EQ(j.verdict, Verdict::inconclusive);
+  EXPECT_TRUE(std::isfinite(j.samples_needed));
+  EXPECT_GT(j.samples_needed, 30);
+  EXPECT_LT(j.p_below, 0.5);
+}
+
+} // namespace
+} // namespace gpucert::evaluate
