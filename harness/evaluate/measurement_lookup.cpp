@@ -1,0 +1,32 @@
+// Finding a clause's measurement in a results file: shared by the benchmark and the sibling
+// checks, so both read the same measurement of a target (the last one: a rerun supersedes).
+#include "harness/evaluate/checks.hpp"
+
+#include <fmt/core.h>
+
+namespace gpucert::evaluate::detail {
+
+namespace {
+
+bool same_target(const Target& a, const Target& b) {
+  return a.scope == b.scope && (a.scope == Scope::node || a.gpus == b.gpus);
+}
+
+} // namespace
+
+const Measurement* find_measurement(const Results& r, const profile::Clause& c, const Target& t) {
+  const Measurement* found = nullptr;
+  for (const auto& m : r.measurements)
+    if (m.benchmark == c.benchmark && m.params == c.resolved && same_target(m.target, t))
+      found = &m;
+  return found;
+}
+
+std::string params_text(const Params& p) {
+  std::string out;
+  for (const auto& [k, v] : p)
+    out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v);
+  return out;
+}
+
+} // namespace gpucert::evaluate::detail
