@@ -132,6 +132,60 @@ bool valid_stat(const std::string& s) {
   return s == "median" || s == "mean" || s == "min" || s == "max" || std::regex_match(s, pct);
 }
 
+/// `relative: siblings` with its `min_ratio`: the clause judges the ratio of a target's statistic
+/// to the median of its siblings' (the node's other GPUs or pairs), so it needs a measured
+/// quantile of a figure where more is better, and no absolute threshold beside the ratio floor.
+void build_relative(const RawClause& rc, const HealthMetricDef* health, Clause& c) {
+  const auto& f = rc.fields;
+  const auto rel = f.find("relative");
+  const auto ratio = f.find("min_ratio");
+  if (rel == f.end()) {
+    if (ratio != f.end())
+      fail(ratio->second.loc, "min_ratio",
+           "min_ratio is the floor of a relative clause: add 'relative: siblings' or use min");
+    return;
+  }
+  const Raw& at = rel->second;
+  c.relative = as_string(at, "relative");
+  if (c.relative != "siblings")
+    fail(at.loc, "relative",
+         fmt::format("'{}' is not a reference to judge against (known: siblings)", c.relative));
+  if (ratio == f.end())
+    fail(at.loc, "min_ratio",
+         fmt::format("clause '{}' is relative to its siblings: give min_ratio, the lowest ratio "
+                     "to their median that passes (e.g. 0.92)",
+                     c.id));
+  c.min_ratio = in_range(ratio->second, "min_ratio", 0, 1, true, false,
+                         "a ratio floor to the siblings' median lies in (0, 1]");
+  for (const char* key : {"min", "max", "equals"})
+    if (auto it = f.find(key); it != f.end())
+      fail(it->second.loc, key,
+           fmt::format("a relative clause is judged by min_ratio against its siblings, not by "
+                       "'{}': put an absolute threshold in a clause of its own",
+                       key));
+  if (health)
+    fail(at.loc, "relative",
+         fmt::format("'{}' is a health reading, not a measured figure: relative clauses take a "
+                     "benchmark metric",
+                     c.metric));
+  if (!c.higher_is_better)
+    fail(at.loc, "relative",
+         fmt::format("metric '{}' is better when lower ({}): a ratio floor applies only to "
+                     "figures where more is better",
+                     c.metric, c.unit));
+  if (c.each != Scope::gpu && c.each != Scope::gpu_pair) {
+    const auto each = f.find("each");
+    fail(each != f.end() ? each->second.loc : at.loc, "each",
+         fmt::format("a relative clause compares a GPU or a GPU pair with the node's others; "
+                     "metric '{}' is measured per {}",
+                     c.metric, to_string(c.each)));
+  }
+  if (c.stat == "mean" || c.stat == "min" || c.stat == "max")
+    fail(f.count("stat") ? f.at("stat").loc : at.loc, "stat",
+         fmt::format("a relative clause compares quantiles (median or p1..p99), not the {}",
+                     c.stat));
+}
+
 /// Checks each parameter on its own (to point at it), then the combination.
 Params resolve_params(const BenchmarkDef& def, const RawClause& rc, const std::string& metric,
                       Clause& c) {
@@ -232,6 +286,8 @@ Clause build_clause(const RawClause& rc, const Registry& registry) {
     c.stat = "value";
   }
 
+  build_relative(rc, health, c);
+
   const bool fraction = health && health->unit == "fraction";
   for (const char* key : {"min", "max"}) {
     auto it = f.find(key);
@@ -272,7 +328,7 @@ Clause build_clause(const RawClause& rc, const Registry& registry) {
     }
     c.equals = e;
   }
-  if (!c.min && !c.max && !c.equals)
+  if (!c.min && !c.max && !c.equals && !c.relative_to_siblings())
     fail(rc.loc, "min",
          fmt::format("clause '{}' has no threshold: give min, max{}", c.id,
                      health ? " or equals" : ""));

@@ -84,6 +84,10 @@ void emit_clause(YAML::Emitter& y, const Clause& c) {
       break;
     }
   }
+  if (c.relative_to_siblings()) {
+    y << YAML::Key << "relative" << YAML::Value << c.relative;
+    y << YAML::Key << "min_ratio" << YAML::Value << number(c.min_ratio.value_or(1));
+  }
   if (c.duration)
     y << YAML::Key << "duration" << YAML::Value << number(*c.duration);
   if (!c.description.empty()) {
