@@ -81,22 +81,26 @@ ExitCode list_action(bool json) {
     }
     out.push_back(std::move(e));
   }
+  // One checked write: a listing that fails part-way must say why (a full disk), not end well.
+  std::string text;
   if (json) {
     nlohmann::json doc = {{"search_path", nlohmann::json::array()}, {"profiles", out}};
     for (const auto& d : dirs)
       doc["search_path"].push_back({{"path", d.path}, {"origin", d.origin}});
-    fmt::print("{}\n", doc.dump(2));
+    text = doc.dump(2) + "\n";
   } else {
-    fmt::print("{:<32} {:<9} {:<34} {:>7}  {}\n", "NAME", "TIER", "NODE", "CLAUSES", "PATH");
+    text =
+        fmt::format("{:<32} {:<9} {:<34} {:>7}  {}\n", "NAME", "TIER", "NODE", "CLAUSES", "PATH");
     for (const auto& e : out) {
       if (e.contains("error")) {
-        fmt::print("{:<32} {:<9} {:<34} {:>7}  {}\n", e["name"].get<std::string>(), "-",
-                   "INVALID (gpucert profile validate)", "-", e["path"].get<std::string>());
+        text +=
+            fmt::format("{:<32} {:<9} {:<34} {:>7}  {}\n", e["name"].get<std::string>(), "-",
+                        "INVALID (gpucert profile validate)", "-", e["path"].get<std::string>());
         continue;
       }
-      fmt::print("{:<32} {:<9} {:<34} {:>7}  {}\n", e["name"].get<std::string>(),
-                 e["tier"].get<std::string>(), e["match"].get<std::string>(),
-                 e["clauses"].get<std::size_t>(), e["path"].get<std::string>());
+      text += fmt::format("{:<32} {:<9} {:<34} {:>7}  {}\n", e["name"].get<std::string>(),
+                          e["tier"].get<std::string>(), e["match"].get<std::string>(),
+                          e["clauses"].get<std::size_t>(), e["path"].get<std::string>());
     }
     if (out.empty())
       fmt::print(stderr, "gpucert: no profiles found\n");
@@ -104,20 +108,23 @@ ExitCode list_action(bool json) {
     std::string searched;
     for (const auto& d : dirs)
       searched += (searched.empty() ? "" : ", ") + d.path;
-    fmt::print("\nsearched (first match wins): {}\n", searched.empty() ? "nothing" : searched);
+    text +=
+        fmt::format("\nsearched (first match wins): {}\n", searched.empty() ? "nothing" : searched);
   }
+  write_stdout(text);
   return bad > 0 ? ExitCode::bad_input : ExitCode::certified;
 }
 
 ExitCode show_action(const std::string& arg) {
   const std::string path = profile::resolve_profile_path(arg);
   const profile::Profile p = profile::load_profile(builtin_registry(), path);
-  // Comments only, so the output is itself a valid profile with the same clauses.
-  fmt::print("# {}\n# sha256 {}\n", path, p.sha256);
+  // Comments only, so the output is itself a valid profile with the same clauses. Written
+  // through write_stdout, which keeps errno of a failed write (a full disk says so).
+  std::string out = fmt::format("# {}\n# sha256 {}\n", path, p.sha256);
   if (p.files.size() > 1)
     for (const auto& f : p.files)
-      fmt::print("#   from {} (sha256 {})\n", f.path, f.sha256);
-  fmt::print("{}", profile::to_yaml(p));
+      out += fmt::format("#   from {} (sha256 {})\n", f.path, f.sha256);
+  write_stdout(out + profile::to_yaml(p));
   return ExitCode::certified;
 }
 

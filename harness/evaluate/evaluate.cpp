@@ -100,8 +100,8 @@ JudgeContext results_context(const profile::Profile& p, const Results& r,
     if (auto it = pm->find("min_samples"); it != pm->end() && it->is_number_integer())
       ctx.n_min = std::max(1, std::min(ctx.n_min, it->get<int>()));
     // A soak's millions are not a design horizon (its samples are judged in windows).
-    if (auto it = pm->find("max_samples"); it != pm->end() && it->is_number_integer() &&
-        it->get<int>() <= kMaxDesignLooks)
+    if (auto it = pm->find("max_samples");
+        it != pm->end() && it->is_number_integer() && it->get<int>() <= kMaxDesignLooks)
       ctx.n_max = std::max(ctx.n_max, it->get<int>());
   }
   return ctx;
@@ -137,11 +137,10 @@ std::string inconclusive_message(const Check& k, const Judgement& j, const Measu
   else
     budget = fmt::format("sampling ended ({}) after {} samples",
                          m.stop_reason.empty() ? "budget spent" : m.stop_reason, k.n);
-  std::string what =
-      !j.why.empty() ? j.why
-      : j.ci.valid   ? fmt::format("the {} {} straddles the threshold {}", k.stat,
-                                   interval_text(j.ci), k.threshold.str())
-                     : fmt::format("the {} has no bound yet", k.stat);
+  std::string what = !j.why.empty() ? j.why
+                     : j.ci.valid   ? fmt::format("the {} {} straddles the threshold {}", k.stat,
+                                                  interval_text(j.ci), k.threshold.str())
+                                    : fmt::format("the {} has no bound yet", k.stat);
   std::string likely;
   if (std::isfinite(j.samples_needed) && j.samples_needed > k.n)
     likely = j.samples_needed > 1e6
@@ -249,9 +248,9 @@ Check benchmark_check(const profile::Clause& c, const profile::Profile& p, const
   k.batch_size = j.batch_size;
   k.warmup_extensions = m->warmup_extensions;
   if (j.diagnosis.checked)
-    k.diagnosis = report::Diagnosis{j.diagnosis.lag1,  j.diagnosis.lag1_z,
-                                    j.diagnosis.trend, j.diagnosis.trend_z,
-                                    j.diagnosis.autocorrelated, j.diagnosis.trending};
+    k.diagnosis =
+        report::Diagnosis{j.diagnosis.lag1,    j.diagnosis.lag1_z,         j.diagnosis.trend,
+                          j.diagnosis.trend_z, j.diagnosis.autocorrelated, j.diagnosis.trending};
   if (ci.valid && std::isfinite(ci.lo))
     k.ci_lo = ci.lo;
   if (ci.valid && std::isfinite(ci.hi))
@@ -378,9 +377,8 @@ report::Certificate evaluate(const profile::Profile& p, const Results& r) {
       cert.checks.push_back(std::move(k));
     }
     for (const Target& t : targets)
-      cert.checks.push_back(c.relative_to_siblings()
-                                ? detail::sibling_check(c, p, r, t, gpus, ctx)
-                                : benchmark_check(c, p, r, t, ctx));
+      cert.checks.push_back(c.relative_to_siblings() ? detail::sibling_check(c, p, r, t, gpus, ctx)
+                                                     : benchmark_check(c, p, r, t, ctx));
   }
 
   cert.counts = report::count(cert.checks);

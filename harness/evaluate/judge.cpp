@@ -82,18 +82,16 @@ void judge_sequential(const std::vector<double>& x, const profile::Clause& c,
   // A results file measured under a larger budget than this profile's is judged with looks up
   // to its own size: the design must cover the look it is read at.
   const bool beyond = n > std::max(ctx.n_max, kMaxDesignLooks);
-  const auto design = beyond ? stats::sign_design(j.q, n, n, b.lower, b.upper)
-                             : stats::sign_design(j.q, ctx.n_min, std::max(ctx.n_max, n),
-                                                  b.lower, b.upper);
+  const auto design =
+      beyond ? stats::sign_design(j.q, n, n, b.lower, b.upper)
+             : stats::sign_design(j.q, ctx.n_min, std::max(ctx.n_max, n), b.lower, b.upper);
   const double point = j.ci.point;
   j.ci = stats::sequential_quantile_ci(x, *design);
   j.ci.point = point;
   j.verdict = decide(j.ci, c);
   const double thr = threshold_of(c, point);
-  j.p_below = static_cast<double>(std::count_if(x.begin(), x.end(), [&](double v) {
-                return v < thr;
-              })) /
-              n;
+  j.p_below =
+      static_cast<double>(std::count_if(x.begin(), x.end(), [&](double v) { return v < thr; })) / n;
   j.nominal = j.p_below < j.q ? design->nominal_lower : design->nominal_upper;
   j.samples_needed = stats::samples_to_decide(j.q, j.p_below, j.nominal);
   if (!j.ci.valid) {
@@ -215,6 +213,47 @@ void judge_batches(const std::vector<double>& all, const profile::Clause& c, boo
   j.verdict = decide(j.ci, c);
 }
 
+/// Window statistics for a held load: k consecutive windows, each reduced to its median with a
+/// fixed-sample interval at budget / k per end (Bonferroni over the windows); the clause's
+/// quantile over the windows' medians is the figure, and the same quantile of the windows'
+/// lower (upper) ends bounds it, since a quantile is monotone in every value. Brief noise is
+/// smoothed within a window; a slowdown that lasts counts for the windows it covers.
+void judge_windows(const std::vector<double>& all, const profile::Clause& c, Judgement& j) {
+  const int n = static_cast<int>(all.size());
+  const EndBudgets b = end_budgets(c, j.levels);
+  const double tightest = std::min(b.lower, b.upper);
+  j.final_at_any_look = false;
+  j.ci.method = "window-medians";
+  // The most windows whose medians still have both ends at budget / k: 0.5^w <= budget / k.
+  int k = std::min(kMaxBatches, n / kMinBatchSize);
+  for (; k >= kMinBatches; --k)
+    if (n / k >= static_cast<int>(std::ceil(std::log2(k / tightest))))
+      break;
+  if (k < kMinBatches) {
+    j.why = fmt::format("{} samples are too few for window statistics at these error levels", n);
+    return;
+  }
+  const int w = n / k;
+  j.batches = k;
+  j.batch_size = w;
+  const auto design = stats::sign_design(0.5, w, w, b.lower / k, b.upper / k);
+  std::vector<double> med, lo, hi;
+  for (int i = 0; i < k; ++i) {
+    const auto first = all.end() - static_cast<std::ptrdiff_t>((k - i) * w);
+    const std::vector<double> window(first, first + w);
+    const stats::Interval wi = stats::sequential_quantile_ci(window, *design);
+    med.push_back(wi.point);
+    lo.push_back(wi.lo);
+    hi.push_back(wi.hi);
+  }
+  j.ci.point = stats::quantile(med, j.q);
+  j.ci.lo = stats::quantile(lo, j.q);
+  j.ci.hi = stats::quantile(hi, j.q);
+  j.ci.valid = std::isfinite(j.ci.lo) && std::isfinite(j.ci.hi);
+  j.nominal = tightest / k;
+  j.verdict = decide(j.ci, c);
+}
+
 } // namespace
 
 Levels levels_for(const JudgeContext& ctx) {
@@ -262,7 +301,10 @@ Judgement judge(const std::vector<double>& x, const profile::Clause& c, const Ju
   j.diagnosis = stats::diagnose(x);
   if (ctx.sustained) {
     j.mode = "windows";
-    judge_batches(x, c, is_mean, j);
+    if (is_mean)
+      judge_batches(x, c, true, j);
+    else
+      judge_windows(x, c, j);
     return j;
   }
   if (j.diagnosis.checked && !j.diagnosis.independent()) {

@@ -26,9 +26,9 @@ using stats::kToleranceTail;
 /// alpha/2; FAIL errors over the whole family at alpha/2, Bonferroni-split over its checks.
 struct JudgeContext {
   double confidence = 0.95;
-  int family = 1;             ///< statistical checks in the certificate
+  int family = 1;              ///< statistical checks in the certificate
   int n_min = 10, n_max = 200; ///< the looks of the sequential design
-  bool sustained = false;     ///< held load: window statistics, trend not held against it
+  bool sustained = false;      ///< held load: window statistics, trend not held against it
 };
 
 /// Error budget of each decision of one check.
@@ -47,10 +47,10 @@ struct Judgement {
   std::string mode;
   int batches = 0, batch_size = 0;
   Levels levels;
-  double q = 0.5;        ///< the quantile judged (min/max: their tolerance tails)
-  double p_below = 0;    ///< fraction of samples below the threshold that decides
-  double nominal = 0;    ///< per-look level of the side the samples lean to
-  std::string why;       ///< what kept it undecided, when INCONCLUSIVE
+  double q = 0.5;     ///< the quantile judged (min/max: their tolerance tails)
+  double p_below = 0; ///< fraction of samples below the threshold that decides
+  double nominal = 0; ///< per-look level of the side the samples lean to
+  std::string why;    ///< what kept it undecided, when INCONCLUSIVE
   /// Samples that would likely decide it (normal approximation); infinity when none would.
   double samples_needed = std::numeric_limits<double>::infinity();
   /// Whether the runner may stop on this verdict (a batch verdict is read once, at the end).

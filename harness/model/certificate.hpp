@@ -42,9 +42,9 @@ struct Diagnosis {
 /// A sibling-relative check: the target's statistic over the median of its siblings'.
 struct Relative {
   double min_ratio = 0;
-  double reference = 0;                 ///< the siblings' median of the statistic
+  double reference = 0;                             ///< the siblings' median of the statistic
   std::optional<double> reference_lo, reference_hi; ///< its interval
-  std::vector<std::string> siblings;    ///< the targets it was taken over ("gpu1", ...)
+  std::vector<std::string> siblings;                ///< the targets it was taken over ("gpu1", ...)
 };
 
 struct Check {
@@ -63,7 +63,7 @@ struct Check {
   /// The check's error budgets (over all looks): a wrong PASS, a wrong FAIL. The FAIL budget
   /// is the certificate's, split over its family of statistical checks (error_control).
   std::optional<double> pass_level, fail_level;
-  std::string mode;              ///< "sequential", "t", "batch", "windows", "relative"
+  std::string mode;                ///< "sequential", "t", "batch", "windows", "relative"
   int batches = 0, batch_size = 0; ///< batch statistics, when mode is batch or windows
   std::optional<Diagnosis> diagnosis;
   std::optional<Relative> relative;

@@ -3,6 +3,7 @@
 #include "harness/core/error.hpp"
 #include "harness/model/catalog.hpp"
 #include "harness/profile/health_metrics.hpp"
+#include "harness/profile/profile_decidable.hpp"
 #include "harness/profile/raw_profile.hpp"
 #include "harness/profile/yaml_guard.hpp"
 
@@ -270,6 +271,7 @@ Clause build_clause(const RawClause& rc, const Registry& registry) {
     c.benchmark = def->name;
     c.resolved = resolve_params(*def, rc, c.metric, c);
     if (auto it = f.find("stat"); it != f.end()) {
+      c.locs["stat"] = it->second.loc;
       c.stat = as_string(it->second, "stat");
       if (!valid_stat(c.stat))
         fail(it->second.loc, "stat",
@@ -380,8 +382,10 @@ Profile build(const RawFile& merged, const Registry& registry) {
   }
   if (merged.clauses.size() > 1000)
     fail(merged.clauses_node->loc, "clauses", "more than 1000 clauses");
-  for (const auto& rc : merged.clauses)
+  for (const auto& rc : merged.clauses) {
     p.clauses.push_back(build_clause(rc, registry));
+    check_decidable(p.clauses.back(), p.method, p.tier, rc.loc); // profile_decidable.cpp
+  }
   return p;
 }
 

@@ -15,10 +15,10 @@ inline constexpr double kDiagnosisLevel = 0.01;
 struct Diagnosis {
   bool checked = false;
   int n = 0;
-  double lag1 = 0;   ///< lag-1 autocorrelation of the ranks
-  double lag1_z = 0; ///< (lag1 + 1/n) sqrt(n): standard normal under independence
-  double trend = 0;  ///< Spearman correlation of the samples with their order
-  double trend_z = 0; ///< trend sqrt(n - 1): standard normal without a trend
+  double lag1 = 0;             ///< lag-1 autocorrelation of the ranks
+  double lag1_z = 0;           ///< (lag1 + 1/n) sqrt(n): standard normal under independence
+  double trend = 0;            ///< Spearman correlation of the samples with their order
+  double trend_z = 0;          ///< trend sqrt(n - 1): standard normal without a trend
   bool autocorrelated = false; ///< lag1_z above the one-sided level
   bool trending = false;       ///< |trend_z| above the two-sided level
   bool independent() const { return !autocorrelated && !trending; }

@@ -80,6 +80,20 @@ std::string long_profile(const std::string& dir, int samples) {
   return path;
 }
 
+/// Four benchmarks per GPU, each a fixed 12 samples (min = max): the sample count must not depend
+/// on the verdict rule, whose FAIL levels depend on how many GPUs the certificate covers.
+std::string fixed_count_profile(const std::string& dir) {
+  const std::string path = dir + "/fixed.yaml";
+  std::ofstream(path) << "schema: gpucert/profile/v1\nname: sim-seed-fixed\ntier: quick\n"
+                      << "method: {min_samples: 12, max_samples: 12}\nclauses:\n"
+                      << "  - {id: gemm, metric: gemm.tflops, params: {dtype: bf16, m: 8192, n: "
+                         "8192, k: 8192}, min: 1}\n"
+                      << "  - {id: hbm, metric: hbm.triad.gbps, min: 1}\n"
+                      << "  - {id: h2d, metric: pcie.h2d.gbps, min: 1}\n"
+                      << "  - {id: launch, metric: launch.stream.us, max: 100}\n";
+  return path;
+}
+
 using test::lag1;
 using test::slope;
 
@@ -162,8 +176,11 @@ TEST(SimSeedCli, HostnameRenamesTheNodeItsIdentityAndSilicon) {
 }
 
 TEST(SimSeedCli, Gpu3DrawsTheSameNoiseAloneOrAfterGpus0To2) {
-  const SimRun alone = run({"--seed", "11", "--gpus", "3"});
-  const SimRun after = run({"--seed", "11", "--gpus", "0-3"});
+  const std::string dir = test::make_temp_dir("gpucert-seed-fixed");
+  const std::string profile = fixed_count_profile(dir);
+  const SimRun alone = run({"--seed", "11", "--gpus", "3"}, profile);
+  const SimRun after = run({"--seed", "11", "--gpus", "0-3"}, profile);
+  fs::remove_all(dir);
   ASSERT_FALSE(alone.results.is_null()) << alone.cli.err;
   ASSERT_EQ(after.cli.rc, 0) << after.cli.err;
   int compared = 0;

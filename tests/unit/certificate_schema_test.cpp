@@ -75,6 +75,15 @@ Check full_check(Verdict v, int i) {
   k.finished_at = "2026-01-31T10:01:02.500Z";
   k.params = "bytes=268435456 engine=sm";
   k.simulated = true;
+  k.pass_level = 0.025;
+  k.fail_level = 0.025 / 129;
+  k.mode = "batch";
+  k.batches = 20;
+  k.batch_size = 10 + i;
+  k.diagnosis = Diagnosis{0.61, 8.7, -0.33, -4.6, true, true};
+  k.relative = Relative{0.92, 795.5, 790.25, 801.75, {"gpu0", "gpu1"}};
+  k.warmup_extensions = 2;
+  k.samples_needed = 412;
   return k;
 }
 
@@ -111,6 +120,10 @@ Certificate full_certificate() {
        {Verdict::pass, Verdict::fail, Verdict::inconclusive, Verdict::error, Verdict::skipped})
     c.checks.push_back(full_check(v, ++i));
   c.counts = count(c.checks);
+  c.error_control.method = "bonferroni-fail-side-v0"; // not the default, on purpose
+  c.error_control.family_size = 129;
+  c.error_control.pass_level = 0.025;
+  c.error_control.fail_level = 0.025 / 129;
   return c;
 }
 
@@ -153,6 +166,30 @@ void expect_same(const Check& a, const Check& b, const std::string& where) {
   EXPECT_EQ(a.finished_at, b.finished_at);
   EXPECT_EQ(a.params, b.params);
   EXPECT_EQ(a.simulated, b.simulated);
+  EXPECT_EQ(a.pass_level, b.pass_level);
+  EXPECT_EQ(a.fail_level, b.fail_level);
+  EXPECT_EQ(a.mode, b.mode);
+  EXPECT_EQ(a.batches, b.batches);
+  EXPECT_EQ(a.batch_size, b.batch_size);
+  ASSERT_EQ(a.diagnosis.has_value(), b.diagnosis.has_value());
+  if (a.diagnosis) {
+    EXPECT_EQ(a.diagnosis->lag1, b.diagnosis->lag1);
+    EXPECT_EQ(a.diagnosis->lag1_z, b.diagnosis->lag1_z);
+    EXPECT_EQ(a.diagnosis->trend, b.diagnosis->trend);
+    EXPECT_EQ(a.diagnosis->trend_z, b.diagnosis->trend_z);
+    EXPECT_EQ(a.diagnosis->autocorrelated, b.diagnosis->autocorrelated);
+    EXPECT_EQ(a.diagnosis->trending, b.diagnosis->trending);
+  }
+  ASSERT_EQ(a.relative.has_value(), b.relative.has_value());
+  if (a.relative) {
+    EXPECT_EQ(a.relative->min_ratio, b.relative->min_ratio);
+    EXPECT_EQ(a.relative->reference, b.relative->reference);
+    EXPECT_EQ(a.relative->reference_lo, b.relative->reference_lo);
+    EXPECT_EQ(a.relative->reference_hi, b.relative->reference_hi);
+    EXPECT_EQ(a.relative->siblings, b.relative->siblings);
+  }
+  EXPECT_EQ(a.warmup_extensions, b.warmup_extensions);
+  EXPECT_EQ(a.samples_needed, b.samples_needed);
 }
 
 void expect_same(const Certificate& a, const Certificate& b) {
@@ -188,6 +225,10 @@ void expect_same(const Certificate& a, const Certificate& b) {
   EXPECT_EQ(a.counts.inconclusive, b.counts.inconclusive);
   EXPECT_EQ(a.counts.error, b.counts.error);
   EXPECT_EQ(a.counts.skipped, b.counts.skipped);
+  EXPECT_EQ(a.error_control.method, b.error_control.method);
+  EXPECT_EQ(a.error_control.family_size, b.error_control.family_size);
+  EXPECT_EQ(a.error_control.pass_level, b.error_control.pass_level);
+  EXPECT_EQ(a.error_control.fail_level, b.error_control.fail_level);
   ASSERT_EQ(a.checks.size(), b.checks.size());
   for (std::size_t i = 0; i < a.checks.size(); ++i)
     expect_same(a.checks[i], b.checks[i], "checks[" + std::to_string(i) + "]");
@@ -301,11 +342,11 @@ TEST(CertificateJsonFull, EverySchemaPropertyIsInTheSerialisedFixture) {
 TEST(CertificateJsonFull, FixtureCoversEveryStructField) {
 #if defined(__x86_64__) && defined(__GLIBCXX__) && !defined(_GLIBCXX_DEBUG)
   EXPECT_EQ(sizeof(Threshold), 112u) << "Threshold changed";
-  EXPECT_EQ(sizeof(Check), 816u) << "Check changed";
+  EXPECT_EQ(sizeof(Check), 1040u) << "Check changed";
   EXPECT_EQ(sizeof(Counts), 24u) << "Counts changed";
   EXPECT_EQ(sizeof(ProfileRef), 160u) << "ProfileRef changed";
   EXPECT_EQ(sizeof(ResultsRef), 296u) << "ResultsRef changed";
-  EXPECT_EQ(sizeof(Certificate), 1640u) << "Certificate changed";
+  EXPECT_EQ(sizeof(Certificate), 1696u) << "Certificate changed";
 #else
   GTEST_SKIP() << "struct sizes are recorded for x86-64 libstdc++ only";
 #endif

@@ -44,6 +44,7 @@ Results sample_results() {
   m.flops_per_sample = 1.1e12;
   m.items_per_sample = 1;
   m.warmup_samples = 4;
+  m.warmup_extensions = 1;
   m.seconds = {1.4e-3, 1.41e-3};
   m.metrics = {{"gemm.tflops", {785.7, 780.1}}};
   TelemetrySummary t;
@@ -106,6 +107,7 @@ Measurement full_measurement() {
   m.flops_per_sample = 2.5e3;
   m.items_per_sample = 3;
   m.warmup_samples = 5;
+  m.warmup_extensions = 2;
   m.seconds = {1.5e-3, 1.25e-3, 1.75e-3};
   m.metrics = {{"p2p.bidir.gbps", {715.5, 716.25, 714.125}}, {"x.aux", {1, 2, 3}}};
   m.telemetry = {{2, test::full_telemetry(1980)}, {7, test::full_telemetry(1830)}};
@@ -155,6 +157,7 @@ void expect_same(const Measurement& a, const Measurement& b, const std::string& 
   EXPECT_EQ(a.flops_per_sample, b.flops_per_sample);
   EXPECT_EQ(a.items_per_sample, b.items_per_sample);
   EXPECT_EQ(a.warmup_samples, b.warmup_samples);
+  EXPECT_EQ(a.warmup_extensions, b.warmup_extensions);
   EXPECT_EQ(a.seconds, b.seconds);
   EXPECT_EQ(a.metrics, b.metrics);
   ASSERT_EQ(a.telemetry.size(), b.telemetry.size());

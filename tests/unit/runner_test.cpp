@@ -210,6 +210,41 @@ TEST(Runner, DecidedStopsOnceMinSamplesAreIn) {
   EXPECT_EQ(asked, 6);
 }
 
+// With a decision rule, precision is reported, never a reason to stop: tight noise that would
+// reach the target at min_samples keeps sampling while the rule says undecided.
+TEST(Runner, WithARulePrecisionAloneNeverStops) {
+  FakeBackend b({.seconds = 1e-3, .cv = 0.002});
+  const Measurement m = measure(b, fake_def(), {}, kGpu0, policy(),
+                                [](const Measurement&) { return Look::undecided; });
+  EXPECT_EQ(m.stop_reason, "max_samples");
+  EXPECT_EQ(m.seconds.size(), 200u);
+}
+
+// Drifting first samples are discarded as warm-up, at most kMaxWarmupExtensions times, each
+// time once 2 x min_samples are in; then sampling goes on to the budget.
+TEST(Runner, DriftingFirstSamplesExtendTheWarmUpAtMostTwice) {
+  FakeBackend b({.seconds = 1e-3, .cv = 0.01});
+  int asked = 0;
+  const Measurement m = measure(b, fake_def(), {}, kGpu0, policy(), [&](const Measurement& cur) {
+    ++asked;
+    EXPECT_EQ(cur.metrics.at("fake.gbps").size(), cur.seconds.size());
+    return Look::drifting;
+  });
+  EXPECT_EQ(m.warmup_extensions, kMaxWarmupExtensions);
+  EXPECT_EQ(m.stop_reason, "max_samples");
+  EXPECT_EQ(m.seconds.size(), 200u); // a fresh start: only samples after the last extension
+  EXPECT_GE(m.warmup_samples, 10 + 2 * 20);
+  EXPECT_EQ(m.metrics.at("fake.gbps").size(), 200u);
+  // No extension once the budget's first half is gone: a long measurement keeps its samples.
+  SamplingPolicy tight = policy();
+  tight.max_samples = 30; // 2 x min_samples = 20 > 30 / 2
+  FakeBackend b2({.seconds = 1e-3, .cv = 0.01});
+  const Measurement kept =
+      measure(b2, fake_def(), {}, kGpu0, tight, [](const Measurement&) { return Look::drifting; });
+  EXPECT_EQ(kept.warmup_extensions, 0);
+  EXPECT_EQ(kept.seconds.size(), 30u);
+}
+
 TEST(Runner, SetupFailureIsAnErrorWithTheMessage) {
   FakeBackend b({.throw_setup = true});
   const Measurement m = measure(b, fake_def(), {}, kGpu0, policy());
@@ -286,7 +321,9 @@ TEST(SamplingPolicy, RecordsTheMethod) {
   EXPECT_EQ(j.at("method"), "gpucert/method/v2");
   EXPECT_EQ(j.at("min_samples"), 10);
   EXPECT_EQ(j.at("confidence"), 0.95);
-  EXPECT_EQ(j.at("ci").at("median"), "order-statistic (binomial, distribution-free)");
+  EXPECT_EQ(j.at("ci").at("median"),
+            "sequential order-statistic (sign test, exact over all looks)");
+  EXPECT_TRUE(j.at("ci").contains("error_control"));
   EXPECT_TRUE(j.contains("stopping_rule"));
 }
 

@@ -78,7 +78,7 @@ TEST(SignDesign, MissingEndsAreInfiniteAndOutOfRangeLooksInvalid) {
   EXPECT_TRUE(std::isinf(i20.lo) && i20.lo < 0); // a p10 has no lower bound at 20 samples
   EXPECT_TRUE(std::isfinite(i20.hi));
   EXPECT_GT(d->first_lower(), 20);
-  EXPECT_FALSE(sequential_quantile_ci({1, 2, 3}, *d).valid); // before n_min
+  EXPECT_FALSE(sequential_quantile_ci({1, 2, 3}, *d).valid);                     // before n_min
   EXPECT_FALSE(sequential_quantile_ci(std::vector<double>(201, 1.0), *d).valid); // after n_max
   EXPECT_THROW(sign_design(0, 10, 20, 0.025, 0.025), std::invalid_argument);
   EXPECT_THROW(sign_design(0.5, 20, 10, 0.025, 0.025), std::invalid_argument);

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 #include <limits>
+#include <numeric>
 
 namespace gpucert::evaluate {
 namespace {
@@ -60,10 +61,21 @@ TelemetrySummary cool() {
 }
 
 /// `n` samples spread evenly over [center*(1-spread), center*(1+spread)].
+/// n values evenly spread over center × (1 ± spread), in a scrambled order (a stride coprime
+/// with n): sorted values would be a perfect trend, which the engine rightly refuses to judge
+/// as independent samples.
 std::vector<double> samples(double center, double spread, int n = 20) {
+  int stride = 1;
+  for (int s : {7, 3, 1})
+    if (std::gcd(s, n) == 1) {
+      stride = s;
+      break;
+    }
   std::vector<double> v;
-  for (int i = 0; i < n; ++i)
-    v.push_back(center * (1 - spread + 2 * spread * i / std::max(1, n - 1)));
+  for (int i = 0; i < n; ++i) {
+    const int k = (i * stride) % n;
+    v.push_back(center * (1 - spread + 2 * spread * k / std::max(1, n - 1)));
+  }
   return v;
 }
 
@@ -134,7 +146,17 @@ TEST(Verdict, HealthyRunPassesEveryCheckAndCertifies) {
   EXPECT_LE(*hbm.ci_lo, *hbm.value);
   EXPECT_GE(*hbm.ci_hi, *hbm.value);
   EXPECT_GE(*hbm.ci_lo, 2800);
-  EXPECT_EQ(hbm.ci_method, "order-statistic");
+  EXPECT_EQ(hbm.ci_method, "sequential-order-statistic");
+  EXPECT_EQ(hbm.mode, "sequential");
+  // Error control: the FAIL budget is split over the 7 benchmark checks (hbm, launch, pcie on
+  // each GPU, p2p on the pair); health and match checks are readings and take no part.
+  EXPECT_EQ(cert.error_control.family_size, 7);
+  EXPECT_NEAR(cert.error_control.pass_level, 0.025, 1e-12);
+  EXPECT_NEAR(cert.error_control.fail_level, 0.025 / 7, 1e-12);
+  ASSERT_TRUE(hbm.pass_level && hbm.fail_level);
+  EXPECT_NEAR(*hbm.fail_level, 0.025 / 7, 1e-12);
+  ASSERT_TRUE(hbm.diagnosis);
+  EXPECT_FALSE(hbm.diagnosis->trending || hbm.diagnosis->autocorrelated);
   EXPECT_EQ(hbm.n, 20);
   EXPECT_EQ(hbm.samples.size(), 20u);
   ASSERT_TRUE(hbm.margin && hbm.margin_rel);
@@ -193,7 +215,7 @@ TEST(Verdict, TooFewSamplesForAnIntervalIsInconclusiveNotPass) {
   measurement_of(r, "hbm.triad", "gpu0").metrics["hbm.triad.gbps"] = {2950, 2951, 2952};
   const auto& k = find(evaluate(unit_profile(), r), "hbm-triad", "gpu0");
   EXPECT_EQ(k.verdict, Verdict::inconclusive);
-  EXPECT_NE(k.message.find("too few"), std::string::npos) << k.message;
+  EXPECT_NE(k.message.find("fewer than the method's min_samples"), std::string::npos) << k.message;
 }
 
 TEST(Verdict, MissingMeasurementIsErrorNotMeasured) {
