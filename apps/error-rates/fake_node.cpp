@@ -96,7 +96,7 @@ std::uint64_t text_key(const std::string& text) {
   return h;
 }
 
-FakeCheck fake_check(const std::vector<profile::Clause>& clauses, const Truth& truth,
+FakeCheck fake_check(const std::vector<profile::Clause>& clauses, const Truth& truth, bool held,
                      double sample_seconds) {
   FakeCheck f;
   f.def.name = "error-rates.fake";
@@ -107,7 +107,8 @@ FakeCheck fake_check(const std::vector<profile::Clause>& clauses, const Truth& t
     const bool floor = c.min.has_value();
     const double threshold = floor ? *c.min : c.max.value_or(1);
     const double value = threshold * (floor ? 1 + truth.offset : 1 - truth.offset);
-    const double median = median_for(c, value, sigma);
+    const bool windows = held && c.stat != "mean";
+    const double median = windows ? value : median_for(c, value, sigma);
     c.metric = "fake." + std::to_string(k);
     // seconds = sample_seconds × exp(−g) with g the log-scale "goodness"; a floor's metric is
     // median × exp(g), a ceiling's median × exp(−g).

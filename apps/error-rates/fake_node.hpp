@@ -50,7 +50,10 @@ struct FakeCheck {
 };
 
 /// Copies `clauses` onto fake metrics whose distributions realise `truth`.
-FakeCheck fake_check(const std::vector<profile::Clause>& clauses, const Truth& truth,
+/// held: a sustained measurement, judged on window medians: the figure its quantile clause
+/// judges is then the quantile of the windows' medians, which under stationary noise is the
+/// median itself, so the median is put at the truth (METHOD.md §7.5).
+FakeCheck fake_check(const std::vector<profile::Clause>& clauses, const Truth& truth, bool held,
                      double sample_seconds);
 
 /// The fake node: every sample's device time is `sample_seconds` × lognormal noise (AR(1) and

@@ -13,7 +13,7 @@ namespace gpucert::error_rates {
 
 CheckOutcome run_check(const CheckSpec& spec, const Truth& truth, double sample_seconds,
                        std::uint64_t seed) {
-  const FakeCheck f = fake_check(spec.clauses, truth, sample_seconds);
+  const FakeCheck f = fake_check(spec.clauses, truth, spec.held || spec.soak, sample_seconds);
   FakeBackend backend(truth, sample_seconds, seed);
   // As certify_run: a held measurement has no verdict rule (it runs its whole duration).
   Decided rule = [](const Measurement&) { return Look::undecided; };

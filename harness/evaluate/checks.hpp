@@ -25,8 +25,7 @@ std::vector<report::Check> health_checks(const profile::Clause& c, const profile
 /// The check of a `relative: siblings` clause on target `t`: the ratio of t's statistic to the
 /// median of the same statistic over the node's other targets of its scope (siblings.cpp).
 report::Check sibling_check(const profile::Clause& c, const profile::Profile& p, const Results& r,
-                            const Target& t, const std::vector<int>& gpus,
-                            const JudgeContext& ctx);
+                            const Target& t, const std::vector<int>& gpus, const JudgeContext& ctx);
 
 /// The last measurement of the clause's benchmark with its resolved parameters on `t` (a rerun
 /// supersedes an earlier one); nullptr when there is none (measurement_lookup.cpp).

@@ -31,7 +31,9 @@ std::function<Look(const Measurement&)> decided_rule(std::vector<profile::Clause
 // samples come in asks the runner to extend the warm-up instead.
 Look decided_rule_look(const std::vector<profile::Clause>& clauses, const JudgeContext& ctx,
                        const Measurement& m) {
-  bool all = true, trend = false;
+  bool all = true, trend = false, dependent = false;
+  JudgeContext here = ctx;
+  here.dependent = m.dependent; // once seen, the measurement stays on batch statistics
   for (const auto& c : clauses) {
     if (c.relative_to_siblings()) {
       // Judged against the other GPUs after the run (siblings.cpp); until then, sample until
@@ -44,14 +46,17 @@ Look decided_rule_look(const std::vector<profile::Clause>& clauses, const JudgeC
     auto it = m.metrics.find(c.metric);
     if (it == m.metrics.end() || it->second.empty())
       return Look::undecided;
-    const Judgement j = judge(it->second, c, ctx);
+    const Judgement j = judge(it->second, c, here);
     trend = trend || j.diagnosis.trending;
+    dependent = dependent || j.mode == "batch";
     if (j.verdict == Verdict::inconclusive || !j.final_at_any_look)
       all = false;
   }
   if (all)
     return Look::decided;
-  return trend ? Look::drifting : Look::undecided;
+  if (trend)
+    return Look::drifting;
+  return dependent && !m.dependent ? Look::dependent : Look::undecided;
 }
 
 int family_size(const profile::Profile& p, const std::vector<int>& gpus) {
@@ -237,6 +242,7 @@ Check benchmark_check(const profile::Clause& c, const profile::Profile& p, const
   }
   JudgeContext here = ctx;
   here.sustained = c.duration.has_value() || p.tier == profile::Tier::soak;
+  here.dependent = m->dependent;
   const Judgement j = judge(k.samples, c, here);
   const stats::Interval& ci = j.ci;
   k.value = ci.point;

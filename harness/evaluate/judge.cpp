@@ -73,7 +73,8 @@ void judge_sequential(const std::vector<double>& x, const profile::Clause& c,
                       const JudgeContext& ctx, Judgement& j) {
   const int n = static_cast<int>(x.size());
   j.mode = "sequential";
-  j.final_at_any_look = true;
+  // A stop needs the assumption checks to have had their say: at least kMinDiagnosisSamples.
+  j.final_at_any_look = n >= stats::kMinDiagnosisSamples;
   if (n < ctx.n_min) {
     j.why = fmt::format("{} samples are fewer than the method's min_samples ({})", n, ctx.n_min);
     return;
@@ -307,7 +308,7 @@ Judgement judge(const std::vector<double>& x, const profile::Clause& c, const Ju
       judge_windows(x, c, j);
     return j;
   }
-  if (j.diagnosis.checked && !j.diagnosis.independent()) {
+  if (ctx.dependent || (j.diagnosis.checked && !j.diagnosis.independent())) {
     j.mode = "batch";
     judge_batches(x, c, is_mean, j);
     // A drifting figure PASSes only if its last window meets the contract too: the trend says

@@ -29,6 +29,10 @@ struct JudgeContext {
   int family = 1;              ///< statistical checks in the certificate
   int n_min = 10, n_max = 200; ///< the looks of the sequential design
   bool sustained = false;      ///< held load: window statistics, trend not held against it
+  /// The runner saw the samples dependent at some look: batch statistics whatever the final
+  /// diagnosis says (a look at which the tests happen not to fire must not re-open the
+  /// independent-sample decision: that would be shopping for a diagnosis).
+  bool dependent = false;
 };
 
 /// Error budget of each decision of one check.

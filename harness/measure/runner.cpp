@@ -104,10 +104,13 @@ Measurement measure(Backend& backend, const BenchmarkDef& def, const Params& par
         const Look look = decided(m);
         if (look == Look::decided)
           stop = "decided";
+        else if (look == Look::dependent)
+          m.dependent = true;
         else if (look == Look::drifting && n == 2 * policy.min_samples &&
                  m.warmup_extensions < kMaxWarmupExtensions && n <= policy.max_samples / 2 &&
                  elapsed() <= policy.max_seconds / 2) {
           ++m.warmup_extensions;
+          m.dependent = false; // a fresh start is judged on its own samples
           m.warmup_samples += n;
           m.seconds.clear();
           for (auto& [name, values] : m.metrics)

@@ -8,6 +8,7 @@ enum class Look {
   undecided, ///< keep sampling
   decided,   ///< every clause on the measurement has a verdict that holds at any look: stop
   drifting,  ///< the samples trend: the runner may extend the warm-up (discard them, restart)
+  dependent, ///< the samples are dependent: judged on batches at the end, never stopped early
 };
 
 } // namespace gpucert

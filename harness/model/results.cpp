@@ -252,6 +252,7 @@ Measurement measurement_from(const Field& f) {
   f.opt("items_per_sample", m.items_per_sample);
   f.opt("warmup_samples", m.warmup_samples);
   f.opt("warmup_extensions", m.warmup_extensions);
+  f.opt("dependent", m.dependent);
   if (f.has("seconds"))
     m.seconds = f.at("seconds").nums();
   if (f.has("metrics")) {
@@ -347,6 +348,7 @@ nlohmann::json to_json(const Measurement& m) {
           {"items_per_sample", number(m.items_per_sample)},
           {"warmup_samples", m.warmup_samples},
           {"warmup_extensions", m.warmup_extensions},
+          {"dependent", m.dependent},
           {"seconds", numbers(m.seconds)},
           {"metrics", metrics},
           {"telemetry", telemetry},

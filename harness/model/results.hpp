@@ -71,7 +71,8 @@ struct Measurement {
   double flops_per_sample = 0;
   double items_per_sample = 0; ///< launches, iterations: the unit of latency metrics
   int warmup_samples = 0;
-  int warmup_extensions = 0; ///< times drifting first samples were discarded as warm-up
+  int warmup_extensions = 0;   ///< times drifting first samples were discarded as warm-up
+  bool dependent = false;      ///< dependence seen at some look: judged on batch statistics
   std::vector<double> seconds; ///< raw time of each sample, in order taken
   /// metric name → one derived value per sample (same order as `seconds`).
   std::map<std::string, std::vector<double>> metrics;

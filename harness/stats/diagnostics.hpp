@@ -8,7 +8,9 @@
 namespace gpucert::stats {
 
 /// Fewer samples than this are not diagnosed (the tests have no power): `checked` stays false.
-inline constexpr int kMinDiagnosisSamples = 10;
+/// No sequential verdict stops sampling before this many samples either: at 10, strongly
+/// dependent samples (ten near-copies of one value) pass the tests too often.
+inline constexpr int kMinDiagnosisSamples = 20;
 /// Level of each diagnostic test (a false alarm costs power, never validity: batch statistics).
 inline constexpr double kDiagnosisLevel = 0.01;
 

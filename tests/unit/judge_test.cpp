@@ -48,7 +48,7 @@ TEST(Judge, LevelsSplitTheFailBudgetOverTheFamily) {
 
 TEST(Judge, AMedianClearlyAboveItsFloorPassesSequentially) {
   JudgeContext ctx;
-  const Judgement j = judge(lognormal(1, 10, 800, 0.005), floor_clause("median", 720), ctx);
+  const Judgement j = judge(lognormal(1, 20, 800, 0.005), floor_clause("median", 720), ctx);
   EXPECT_EQ(j.verdict, Verdict::pass);
   EXPECT_EQ(j.mode, "sequential");
   EXPECT_TRUE(j.final_at_any_look);
@@ -115,6 +115,22 @@ TEST(Judge, DependentSamplesAreJudgedOnBatchesReadOnlyAtTheEnd) {
   EXPECT_EQ(j.ci.method, "batch-proportion");
   EXPECT_LE(j.ci.lo, j.ci.point);
   EXPECT_GE(j.ci.hi, j.ci.point);
+}
+
+// Dependence seen at an earlier look sticks: clean-looking final samples are still judged on
+// batches, and no independent-sample verdict may stop the runner.
+TEST(Judge, DependenceSeenEarlierKeepsBatchStatistics) {
+  JudgeContext ctx;
+  const auto v = lognormal(7, 40, 800, 0.005);
+  EXPECT_EQ(judge(v, floor_clause("median", 720), ctx).mode, "sequential");
+  ctx.dependent = true;
+  const Judgement j = judge(v, floor_clause("median", 720), ctx);
+  EXPECT_EQ(j.mode, "batch");
+  EXPECT_FALSE(j.final_at_any_look);
+  // And fewer than 20 samples never stop the runner, however clear.
+  JudgeContext plain;
+  EXPECT_FALSE(
+      judge(lognormal(7, 19, 800, 0.005), floor_clause("median", 720), plain).final_at_any_look);
 }
 
 TEST(Judge, ADriftingFigurePassesOnlyIfItsLastWindowMeetsTheFloor) {

@@ -245,6 +245,15 @@ TEST(Runner, DriftingFirstSamplesExtendTheWarmUpAtMostTwice) {
   EXPECT_EQ(kept.seconds.size(), 30u);
 }
 
+TEST(Runner, DependentSamplesAreMarkedAndSampledToTheBudget) {
+  FakeBackend b({.seconds = 1e-3, .cv = 0.01});
+  const Measurement m = measure(b, fake_def(), {}, kGpu0, policy(), [](const Measurement& cur) {
+    return cur.seconds.size() == 12 ? Look::dependent : Look::undecided;
+  });
+  EXPECT_TRUE(m.dependent);
+  EXPECT_EQ(m.stop_reason, "max_samples");
+}
+
 TEST(Runner, SetupFailureIsAnErrorWithTheMessage) {
   FakeBackend b({.throw_setup = true});
   const Measurement m = measure(b, fake_def(), {}, kGpu0, policy());
