@@ -36,6 +36,7 @@ template <class F> struct Fn {
   X(nvmlDeviceGetMaxClockInfo)                                                                     \
   X(nvmlDeviceGetClockInfo)                                                                        \
   X(nvmlDeviceGetPowerManagementLimit)                                                             \
+  X(nvmlDeviceGetEnforcedPowerLimit)                                                               \
   X(nvmlDeviceGetPowerManagementDefaultLimit)                                                      \
   X(nvmlDeviceGetPowerUsage)                                                                       \
   X(nvmlDeviceGetTemperature)                                                                      \

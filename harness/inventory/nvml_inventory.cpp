@@ -11,6 +11,7 @@
 
 #if defined(GPUCERT_HAVE_NVML_H)
 #include "harness/inventory/nvml_api.hpp"
+#include "harness/inventory/nvml_power.hpp"
 #endif
 
 namespace gpucert::inventory {
@@ -191,13 +192,8 @@ void probe_device(const nvml::Api& api, nvmlDevice_t dev, GpuInfo& g, Probe& p) 
       c.out = static_cast<int>(mhz);
   }
 
+  probe_power_limits(api, dev, g);
   unsigned int mw = 0;
-  if (p.ok(api.nvmlDeviceGetPowerManagementLimit(dev, &mw), api.nvmlDeviceGetPowerManagementLimit,
-           {"power_limit_w"}))
-    g.power_limit_w = mw / 1000.0;
-  if (p.ok(api.nvmlDeviceGetPowerManagementDefaultLimit(dev, &mw),
-           api.nvmlDeviceGetPowerManagementDefaultLimit, {"power_default_limit_w"}))
-    g.power_default_limit_w = mw / 1000.0;
   if (p.ok(api.nvmlDeviceGetPowerUsage(dev, &mw), api.nvmlDeviceGetPowerUsage, {"power_draw_w"}))
     g.power_draw_w = mw / 1000.0;
   int temp = 0;
@@ -237,6 +233,20 @@ void probe_device(const nvml::Api& api, nvmlDevice_t dev, GpuInfo& g, Probe& p) 
 }
 
 } // namespace
+
+void probe_power_limits(const nvml::Api& api, nvmlDevice_t dev, GpuInfo& g) {
+  Probe p(g.unavailable);
+  // The enforced limit is the one the card runs under: the lowest of every limiter, a cap set
+  // out of band (BMC, Redfish) included. The management limit is only what nvidia-smi -pl set,
+  // so a BMC cap would pass a check against it; it is never used in its place.
+  unsigned int mw = 0;
+  if (p.ok(api.nvmlDeviceGetEnforcedPowerLimit(dev, &mw), api.nvmlDeviceGetEnforcedPowerLimit,
+           {"power_limit_w"}))
+    g.power_limit_w = mw / 1000.0;
+  if (p.ok(api.nvmlDeviceGetPowerManagementDefaultLimit(dev, &mw),
+           api.nvmlDeviceGetPowerManagementDefaultLimit, {"power_default_limit_w"}))
+    g.power_default_limit_w = mw / 1000.0;
+}
 
 GpuInfo probe_gpu(int index, const std::string& pci_bus_id) {
   const nvml::Api& api = nvml::api();
