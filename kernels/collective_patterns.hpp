@@ -57,7 +57,19 @@ struct Layout {
   std::uint64_t send_inplace_offset = 0, recv_inplace_offset = 0;
 };
 
-GPUCERT_COLL_HD Layout layout_of(CollKind kind, std::uint64_t count, int nranks) {
+/// Bytes each rank's share is rounded down to where the count is split over the ranks
+/// (all_gather, reduce_scatter, alltoall).
+inline constexpr std::uint64_t kPerRankAlignBytes = 16;
+
+/// count / n rounded down to a whole number of 16-byte blocks (nccl-tests: `(count/nranks) &
+/// ~(16/eltSize - 1)`), so sizes match nccl-tests for any n and every in-place pointer
+/// (base + offset * rank) stays 16-byte aligned.
+GPUCERT_COLL_HD std::uint64_t per_rank_count(std::uint64_t count, std::uint64_t n, DType t) {
+  const std::uint64_t per_block = kPerRankAlignBytes / static_cast<std::uint64_t>(dtype_size(t));
+  return (count / n) & ~(per_block - 1);
+}
+
+GPUCERT_COLL_HD Layout layout_of(CollKind kind, std::uint64_t count, int nranks, DType t) {
   const std::uint64_t n = nranks > 0 ? static_cast<std::uint64_t>(nranks) : 1;
   Layout l;
   switch (kind) {
@@ -68,19 +80,19 @@ GPUCERT_COLL_HD Layout layout_of(CollKind kind, std::uint64_t count, int nranks)
     l.send_count = l.recv_count = l.param_count = count;
     break;
   case CollKind::all_gather:
-    l.param_count = count / n;
+    l.param_count = per_rank_count(count, n, t);
     l.send_count = l.param_count;
     l.recv_count = l.param_count * n;
     l.send_inplace_offset = l.param_count;
     break;
   case CollKind::reduce_scatter:
-    l.param_count = count / n;
+    l.param_count = per_rank_count(count, n, t);
     l.send_count = l.param_count * n;
     l.recv_count = l.param_count;
     l.recv_inplace_offset = l.param_count;
     break;
   case CollKind::alltoall:
-    l.param_count = count / n;
+    l.param_count = per_rank_count(count, n, t);
     l.send_count = l.recv_count = l.param_count * n;
     break;
   }
@@ -88,7 +100,7 @@ GPUCERT_COLL_HD Layout layout_of(CollKind kind, std::uint64_t count, int nranks)
 }
 
 /// Bytes nccl-tests counts for algbw ("size"): the larger of the two buffers, after rounding the
-/// requested size down to whole elements per rank.
+/// requested size down to whole elements (and, split over ranks, whole 16-byte blocks per rank).
 GPUCERT_COLL_HD std::uint64_t layout_bytes(const Layout& l, DType t) {
   const std::uint64_t elems = l.send_count > l.recv_count ? l.send_count : l.recv_count;
   return elems * static_cast<std::uint64_t>(dtype_size(t));

@@ -67,7 +67,9 @@ void print_help() {
              "Names: <benchmark>/<axis>:<value>.../gpu:<i>/manual_time (gpu:<i>-<j> for pairs,\n"
              "node for the whole node). One iteration = one sample, timed on the device.\n"
              "Counters: bytes/s, FLOP/s (rates over device time); items/s and us/item for\n"
-             "launch latency. Results failing their check are reported as errors.\n\n",
+             "launch latency. Results failing their check are reported as errors.\n"
+             "Each benchmark is set up on its first run and its buffers (and NCCL\n"
+             "communicators) are released before the next one is set up.\n\n",
              stdout);
   benchmark::PrintDefaultHelp();
 }

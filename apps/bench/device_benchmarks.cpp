@@ -1,11 +1,14 @@
 // One Google Benchmark per (benchmark, sweep point, target). The instance is set up and warmed
-// up once, on first use; each iteration is one sample, reported with SetIterationTime.
+// up once, on first use; each iteration is one sample, reported with SetIterationTime. At most
+// one instance is alive: the previous benchmark's is released before the next is set up.
 #include "apps/bench/device_benchmarks.hpp"
 
 #include "harness/measure/lifecycle.hpp"
 #include "harness/model/targets.hpp"
 
 #include <benchmark/benchmark.h>
+#include <cstdio>
+#include <cstdlib>
 #include <fmt/core.h>
 #include <fmt/format.h>
 #include <memory>
@@ -15,6 +18,7 @@ namespace gpucert::bench {
 namespace {
 
 struct Entry {
+  std::string name; ///< the Google Benchmark name
   const BenchmarkDef* def = nullptr;
   Params params;
   Target target;
@@ -25,25 +29,61 @@ struct Entry {
   bool latency = false; ///< the primary metric is a time per item (lower is better)
 };
 
+/// The entry whose instance is alive, if any. Google Benchmark runs all of one benchmark's runs
+/// (iteration estimate, repetitions) before the next benchmark's, so once another entry is
+/// prepared the live one's benchmark is over. Keeping every instance until exit would hold, on
+/// an unfiltered 8-GPU run, every sweep point's buffers (~40 GiB per GPU) and 21 NCCL
+/// communicators at once. With --benchmark_enable_random_interleaving an entry may come back:
+/// it is set up and warmed up again.
+Entry* g_live = nullptr;
+int g_instances = 0; ///< instances alive, counted at creation and release (the test hook's figure)
+
+/// GPUCERT_TEST_BENCH_INSTANCES set: one stderr line per instance set up or released, so a test
+/// can see that no two are alive at once.
+void trace(const char* what, const Entry& e) {
+  static const bool on = std::getenv("GPUCERT_TEST_BENCH_INSTANCES") != nullptr;
+  if (on)
+    std::fprintf(stderr, "gpucert-bench: test: instance %s %s (live %d)\n", what, e.name.c_str(),
+                 g_instances);
+}
+
+void release_live() {
+  if (g_live == nullptr)
+    return;
+  if (g_live->instance) {
+    g_live->instance.reset(); // buffers, streams, communicators go now
+    --g_instances;
+    trace("released", *g_live);
+  }
+  g_live = nullptr;
+}
+
 /// The shared lifecycle's prepare and warm-up (the method's warm-up minimum, no time floor:
 /// Google Benchmark decides how long each benchmark runs), once, on first use.
 void prepare(Entry& e) {
   if (e.instance || !e.failure.empty())
     return;
+  release_live();
   Prepared p = gpucert::prepare(*e.backend, *e.def, e.params, e.target);
+  e.instance = std::move(p.instance); // null when it could not be made
+  if (e.instance) {
+    ++g_instances;
+    g_live = &e;
+    trace("up", e);
+  }
   Outcome o = p.outcome;
   if (o.ok()) {
     SamplingPolicy warm;
     warm.warmup_seconds = 0;
     int samples = 0;
     o = warm_up(
-        *p.instance, warm, [] { return 0.0; }, samples);
+        *e.instance, warm, [] { return 0.0; }, samples);
   }
   if (!o.ok()) {
     e.failure = o.text(); // 1.7.1 has no SkipWithMessage: skipping is an "error"
+    release_live();       // a failed or skipped benchmark keeps nothing
     return;
   }
-  e.instance = std::move(p.instance);
   e.work = p.work;
 }
 
@@ -51,6 +91,8 @@ void prepare(Entry& e) {
 void fail(benchmark::State& state, Entry& e, const Outcome& o) {
   e.failure = o.text();
   state.SkipWithError(e.failure.c_str());
+  if (g_live == &e)
+    release_live(); // every later run of this benchmark skips: nothing to keep
 }
 
 void run(benchmark::State& state, Entry& e) {
@@ -151,12 +193,13 @@ int register_device_benchmarks(const Registry& registry, Backend& backend) {
       const Params params = Registry::resolve(def, given); // a bad sweep is a bug: throws
       for (const auto& target : targets_for(def.scope, gpus)) {
         auto entry = std::make_shared<Entry>();
+        entry->name = benchmark_name(def, values, target);
         entry->def = &def;
         entry->params = params;
         entry->target = target;
         entry->backend = &backend;
         entry->latency = latency;
-        benchmark::RegisterBenchmark(benchmark_name(def, values, target).c_str(),
+        benchmark::RegisterBenchmark(entry->name.c_str(),
                                      [entry](benchmark::State& s) { run(s, *entry); })
             ->UseManualTime()
             ->Unit(latency ? benchmark::kMicrosecond : benchmark::kMillisecond);
@@ -165,6 +208,10 @@ int register_device_benchmarks(const Registry& registry, Backend& backend) {
     }
   }
   return count;
+}
+
+void release_instances() {
+  release_live();
 }
 
 } // namespace gpucert::bench

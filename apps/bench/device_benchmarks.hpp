@@ -12,8 +12,12 @@ namespace gpucert::bench {
 std::string benchmark_name(const BenchmarkDef& def, const std::vector<std::string>& values,
                            const Target& target);
 
-/// Registers the benchmarks; `backend` must outlive benchmark::RunSpecifiedBenchmarks().
-/// Returns how many were registered.
+/// Registers the benchmarks; `backend` must outlive benchmark::RunSpecifiedBenchmarks() and
+/// release_instances(). Returns how many were registered. Each benchmark's instance is set up on
+/// its first run and released when the next benchmark sets up its own: one alive at a time.
 int register_device_benchmarks(const Registry& registry, Backend& backend);
+
+/// Releases the instance still alive (the last benchmark's), while the backend still exists.
+void release_instances();
 
 } // namespace gpucert::bench

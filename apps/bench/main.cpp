@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
                opts.node.simulate, seed, seed);
 
   benchmark::RunSpecifiedBenchmarks();
+  bench::release_instances(); // before the backend goes
   benchmark::Shutdown();
   return 0;
 }

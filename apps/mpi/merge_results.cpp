@@ -154,8 +154,10 @@ void merge_check(const std::vector<json>& reports, const Roster& roster,
          {"seconds", r < rank_seconds.size() ? rank_seconds[r] : std::vector<double>{}}});
   }
   m.extra["mpi_ranks"] = ranks;
-  m.extra["timing"] = "each rank times its samples (CUDA events; simulated time under --simulate); "
-                      "sample time = the slowest rank";
+  // The instance's own evidence ("start_sync") says how the ranks' clocks are started together.
+  m.extra["timing"] = "each rank times its samples (CUDA events after a 1-element all_reduce "
+                      "every rank completes together; simulated time under --simulate); sample "
+                      "time = the slowest rank";
   merge_telemetry(reports, m);
   m.stop_reason = "max_samples";
 }

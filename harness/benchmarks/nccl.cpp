@@ -43,7 +43,8 @@ void register_nccl(Registry& r) {
     d.scope = Scope::node;
     Axis bytes = bytes_axis("bytes", "1GiB",
                             "message size (nccl-tests size: the larger of the send and receive "
-                            "buffers, rounded down to whole elements per rank)");
+                            "buffers, rounded down to whole elements; split over the ranks, "
+                            "each rank's share to a multiple of 16 bytes)");
     bytes.sweep = {"1MiB", "32MiB", "1GiB"};
     d.axes = {bytes,
               choice_axis("dtype", {"float", "half", "bfloat16", "int8"}, "float",

@@ -48,7 +48,7 @@ CollectivePlan plan_collective(const Collective& c, const Params& params, int nr
     throw InternalError(fmt::format("nccl.{}: {} ranks", c.name, nranks));
 
   const std::uint64_t count = p.bytes / static_cast<std::uint64_t>(dtype_size(p.dtype));
-  p.layout = layout_of(c.kind, count, nranks);
+  p.layout = layout_of(c.kind, count, nranks, p.dtype);
   p.size_bytes = layout_bytes(p.layout, p.dtype);
   p.pattern.kind = c.kind;
   p.pattern.dtype = p.dtype;
@@ -58,9 +58,16 @@ CollectivePlan plan_collective(const Collective& c, const Params& params, int nr
 
   if (p.iters < 1)
     p.skip = "iters must be at least 1";
+  const bool split = c.kind == CollKind::all_gather || c.kind == CollKind::reduce_scatter ||
+                     c.kind == CollKind::alltoall;
   if (p.layout.param_count == 0)
-    p.skip = fmt::format("{} of {} is less than one element per rank for {} ranks",
-                         format_bytes(p.bytes), dtype_name(p.dtype), nranks);
+    p.skip = split ? fmt::format("{} of {} is less than {} bytes per rank for {} ranks (each "
+                                 "rank's share is rounded down to a multiple of {} bytes, as "
+                                 "nccl-tests does)",
+                                 format_bytes(p.bytes), dtype_name(p.dtype), kPerRankAlignBytes,
+                                 nranks, kPerRankAlignBytes)
+                   : fmt::format("{} of {} is less than one element", format_bytes(p.bytes),
+                                 dtype_name(p.dtype));
   if (p.inplace && !c.inplace_supported)
     p.skip = fmt::format("in-place {} is not supported: NCCL send and receive buffers of "
                          "ncclSend/ncclRecv must not alias (nccl-tests does not check it either)",

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 
 extern char** environ;
@@ -54,6 +56,20 @@ NcclEnvironment read_nccl_environment(char** envp) {
   }
   std::sort(env.forced.begin(), env.forced.end());
   return env;
+}
+
+std::string comm_blocking_problem(const NcclEnvironment& env) {
+  const auto it = env.variables.find("NCCL_COMM_BLOCKING");
+  if (it == env.variables.end() || it->second.empty())
+    return {};
+  errno = 0;
+  const long long v = std::strtoll(it->second.c_str(), nullptr, 0);
+  if (errno != 0 || v != 0)
+    return {};
+  return "NCCL_COMM_BLOCKING=" + it->second +
+         " makes every NCCL communicator nonblocking: each timed collective would be launched "
+         "from a new NCCL thread and waited for by polling (NCCL >= 2.23), so the figures would "
+         "be low; unset it (gpucert polls initialisation under a deadline itself)";
 }
 
 std::string nccl_version_string(int code) {

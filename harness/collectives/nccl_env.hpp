@@ -23,6 +23,13 @@ NcclEnvironment read_nccl_environment(char** envp = nullptr);
 /// threads, buffer sizes, transports, NVLS/CollNet, tuner plugins).
 bool forces_tuning(std::string_view name);
 
+/// Why collectives could not be timed on blocking communicators under this environment, or
+/// empty. NCCL_COMM_BLOCKING overrides every communicator's `blocking` (NCCL reads it with
+/// strtoll, so any non-empty value that reads as 0, "abc" included, makes them nonblocking):
+/// each timed ncclGroupEnd would then start a thread and return ncclInProgress (NCCL >= 2.23).
+/// NCCL_COMM_BLOCKING=1 is harmless: only the initialisation loses its polled deadline.
+std::string comm_blocking_problem(const NcclEnvironment& env);
+
 /// NCCL_VERSION_CODE → "2.28.9" (codes below 10000 use the pre-2.9 scheme, e.g. 2804 → 2.8.4).
 std::string nccl_version_string(int code);
 

@@ -7,6 +7,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace gpucert {
 namespace {
@@ -26,7 +30,8 @@ TEST(BenchCli, ListsEveryFamilyOnTheSimulatedNode) {
   ASSERT_EQ(r.rc, 0) << r.err;
   for (const char* dtype : {"fp64", "fp32", "tf32", "fp16", "bf16", "fp8"})
     EXPECT_TRUE(listed(r.out, std::string("^gemm/dtype:") + dtype +
-                                  "/m:8192/n:8192/k:8192/layout:tn/algos:1/gpu:0/manual_time$"))
+                                  "/m:8192/n:8192/k:8192/layout:tn/algos:8/fast_accum:false/gpu:0/"
+                                  "manual_time$"))
         << dtype;
   EXPECT_TRUE(listed(r.out, "^gemm/dtype:bf16/.*/gpu:7/manual_time$"));
   for (const char* op : {"copy", "scale", "add", "triad", "read", "write"})
@@ -39,7 +44,7 @@ TEST(BenchCli, ListsEveryFamilyOnTheSimulatedNode) {
           << dir << " " << engine;
   EXPECT_TRUE(listed(r.out, "^p2p\\.uni/bytes:256MiB/engine:ce/gpu:0-1/manual_time$"));
   EXPECT_TRUE(listed(r.out, "^p2p\\.bidir/bytes:256MiB/engine:sm/gpu:6-7/manual_time$"));
-  EXPECT_TRUE(listed(r.out, "^launch\\.stream/launches:1000/gpu:0/manual_time$"));
+  EXPECT_TRUE(listed(r.out, "^launch\\.issue/launches:1000/gpu:0/manual_time$"));
   EXPECT_TRUE(listed(r.out, "^launch\\.graph/launches:1000/gpu:0/manual_time$"));
   EXPECT_TRUE(listed(r.out, "^host/quantile_ci/n:200$"));
   EXPECT_TRUE(listed(r.out, "^host/runner_decision/max_samples:50$"));
@@ -55,7 +60,7 @@ TEST(BenchCli, SingleGpuPcieNodeHasNoPairs) {
 
 TEST(BenchCli, JsonRunCarriesFlopsNearTheAchievableFigureAndProvenance) {
   const auto r = bench({"--simulate", "h100-sxm5-80gb-8x",
-                        "--benchmark_filter=^gemm/dtype:bf16/.*/gpu:0/|^launch.stream/.*/gpu:1/",
+                        "--benchmark_filter=^gemm/dtype:bf16/.*/gpu:0/|^launch.issue/.*/gpu:1/",
                         "--benchmark_format=json", "--benchmark_min_time=0.05"});
   ASSERT_EQ(r.rc, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
@@ -66,7 +71,7 @@ TEST(BenchCli, JsonRunCarriesFlopsNearTheAchievableFigureAndProvenance) {
   EXPECT_TRUE(j.at("context").contains("gpucert_git_revision"));
   const double achievable = sim::load_builtin_node("h100-sxm5-80gb-8x").achievable.at("gemm.bf16");
   const double launch_us =
-      sim::load_builtin_node("h100-sxm5-80gb-8x").achievable.at("launch.stream");
+      sim::load_builtin_node("h100-sxm5-80gb-8x").achievable.at("launch.issue");
   int seen = 0;
   for (const auto& b : j.at("benchmarks")) {
     const std::string name = b.at("name");
@@ -105,6 +110,59 @@ TEST(BenchCli, FaultsReachTheModelAndWrongResultsAreNotReported) {
   }
 }
 
+// Each benchmark's instance (buffers, streams, NCCL communicators on a GPU) is released before
+// the next one is set up, and the last one before exit: never two alive at once. The test hook
+// GPUCERT_TEST_BENCH_INSTANCES has gpucert-bench log every set-up and release with the count.
+TEST(BenchCli, ReleasesEachInstanceBeforeTheNextIsSetUp) {
+  const auto r =
+      bench({"--simulate", "h100-sxm5-80gb-8x",
+             "--benchmark_filter=^gemm/dtype:bf16/.*/gpu:[0-2]/|^hbm.copy/.*/gpu:0/",
+             "--benchmark_repetitions=2", "--benchmark_format=json", "--benchmark_min_time=0.01"});
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const auto traced = test::run_cli(
+      {"--simulate", "h100-sxm5-80gb-8x",
+       "--benchmark_filter=^gemm/dtype:bf16/.*/gpu:[0-2]/|^hbm.copy/.*/gpu:0/",
+       "--benchmark_repetitions=2", "--benchmark_format=json", "--benchmark_min_time=0.01"},
+      {"GPUCERT_TEST_BENCH_INSTANCES=1"}, 60, GPUCERT_BENCH_BIN);
+  ASSERT_EQ(traced.rc, 0) << traced.err;
+  EXPECT_EQ(r.err.find("gpucert-bench: test:"), std::string::npos) << "the hook is off by default";
+  const std::regex line("gpucert-bench: test: instance (up|released) (\\S+) \\(live (\\d+)\\)");
+  std::vector<std::pair<std::string, std::string>> events;
+  for (auto it = std::sregex_iterator(traced.err.begin(), traced.err.end(), line);
+       it != std::sregex_iterator(); ++it) {
+    const int live = std::stoi((*it)[3]);
+    EXPECT_LE(live, 1) << (*it)[0] << "\n" << traced.err;
+    events.emplace_back((*it)[1], (*it)[2]);
+  }
+  // Every benchmark ran and reported, both repetitions.
+  const auto j = nlohmann::json::parse(traced.out);
+  std::set<std::string> names;
+  int runs = 0;
+  for (const auto& b : j.at("benchmarks")) {
+    ASSERT_FALSE(b.value("error_occurred", false)) << b.dump();
+    if (b.value("run_type", "") != "iteration")
+      continue;
+    ++runs;
+    std::string name = b.at("run_name").get<std::string>(); // ".../gpu:0/manual_time"
+    if (name.ends_with("/manual_time"))
+      name.resize(name.size() - std::string("/manual_time").size());
+    names.insert(name);
+  }
+  ASSERT_GE(names.size(), 4u) << traced.out;
+  EXPECT_EQ(runs, 2 * static_cast<int>(names.size()));
+  // One set-up per benchmark (its repetitions reuse it), released before the next set-up, the
+  // last at exit.
+  ASSERT_EQ(events.size(), 2 * names.size()) << traced.err;
+  std::set<std::string> seen;
+  for (size_t i = 0; i < events.size(); i += 2) {
+    EXPECT_EQ(events[i].first, "up") << traced.err;
+    EXPECT_EQ(events[i + 1].first, "released") << traced.err;
+    EXPECT_EQ(events[i].second, events[i + 1].second) << traced.err;
+    seen.insert(events[i].second);
+  }
+  EXPECT_EQ(seen, names);
+}
+
 TEST(BenchCli, BadInputAndNoGpu) {
   // Each refusal is one line naming the option or the token, and nothing is measured.
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
@@ -112,7 +170,7 @@ TEST(BenchCli, BadInputAndNoGpu) {
       {{"--simulate", "h100-sxm5-80gb-8x", "--fault"}, "gpucert-bench: --fault needs a value\n"},
       {{"--simulate", "no-such-node", "--benchmark_list_tests"},
        "gpucert-bench: --simulate no-such-node: no such simulator node (built-in nodes: "
-       "h100-pcie-80gb-1x, h100-sxm5-80gb-8x, h200-sxm-141gb-8x)\n"},
+       "h100-nvl-94gb-1x, h100-pcie-80gb-1x, h100-sxm5-80gb-8x, h200-sxm-141gb-8x)\n"},
       {{"--simulate", "h100-sxm5-80gb-8x", "--fault", "gpu9:sdc"},
        "gpucert-bench: --fault gpu9:sdc: GPU 9 does not exist (this node has 8 GPUs: "
        "gpu0..gpu7)\n"},

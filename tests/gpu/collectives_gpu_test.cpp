@@ -4,8 +4,10 @@
 // type checks exactly on every rank; a corrupted element is caught naming rank and offset; CUDA-
 // graph and in-place modes; the watchdog aborts a stalled rank and names it; work() is
 // size x iterations over N ranks; busbw = algbw x the nccl-tests factor through the registry and
-// runner, and lies within bounds from the node file's figures (sku_bounds.hpp). Each test skips
-// with the reason where CUDA sees too few GPUs or the build has no NCCL.
+// runner, and lies within bounds from the node file's figures (sku_bounds.hpp); timed
+// communicators are blocking (a small collective is not timed through NCCL's launch thread);
+// non-power-of-two sizes run in place. Each test skips with the reason where CUDA sees too few
+// GPUs or the build has no NCCL.
 #include <gtest/gtest.h>
 
 #if !defined(GPUCERT_HAVE_NCCL)
@@ -33,6 +35,7 @@ TEST(GpuCollectives, NeedNccl) {
 #include <cuda_runtime_api.h>
 #include <nccl.h>
 #include <set>
+#include <vector>
 
 namespace gpucert {
 namespace {
@@ -214,6 +217,65 @@ TEST(GpuCollectives, WatchdogAbortsAStalledRankAndNamesIt) {
   EXPECT_LT(took, 20.0) << "the watchdog must fire near its 2 s deadline";
   EXPECT_THROW(inst->sample(), DeviceError) << "an aborted communicator is not used again";
   inst.reset(); // teardown after an abort must not hang either
+}
+
+// Every collective runs on a blocking communicator (split from the nonblocking one that was
+// initialised under a deadline, which is gone by then). On a nonblocking one NCCL >= 2.23 starts
+// a thread per ncclGroupEnd and we poll in 50 us steps: each small collective then costs
+// >= 60 us of host time inside the timed region, instead of the few us a launch takes.
+TEST(GpuCollectives, TimedCommunicatorsAreBlockingAndSmallCollectivesAreNotPolled) {
+  GPUCERT_REQUIRE_GPUS(1);
+  {
+    auto clique = cuda::make_local_clique(all_gpus(), 120);
+    for (const auto& r : clique->ranks()) {
+      EXPECT_NE(r.comm, nullptr) << "rank " << r.rank;
+      EXPECT_EQ(r.init_comm, nullptr) << "the init communicator is finalized once split";
+      int count = -1;
+      ASSERT_EQ(ncclCommCount(r.comm, &count), ncclSuccess);
+      EXPECT_EQ(count, gpu_count());
+    }
+  }
+  auto inst = make("all_reduce", {{"bytes", "8"}, {"iters", "200"}});
+  inst->setup();
+  std::vector<double> per_collective_us;
+  for (int i = 0; i < 7; ++i)
+    per_collective_us.push_back(inst->sample() / 200 * 1e6);
+  const double median = stats::statistic(per_collective_us, "median");
+  std::printf("[ figure   ] nccl.all_reduce 8 B x%d: %.1f us per collective\n", gpu_count(),
+              median);
+  EXPECT_LT(median, 45.0) << "8-byte all_reduce timed through NCCL's launch thread and polling?";
+  ASSERT_TRUE(inst->verify().passed);
+  const nlohmann::json e = inst->evidence();
+  EXPECT_NE(e.at("communicator").get<std::string>().find("blocking for every collective"),
+            std::string::npos)
+      << e.dump();
+  EXPECT_TRUE(e.contains("start_sync")) << e.dump();
+}
+
+// Non-power-of-two sizes on the split collectives: each rank's share rounded down to 16 bytes
+// (nccl-tests), so in place every rank's pointer stays aligned and the output checks exactly.
+TEST(GpuCollectives, NonPowerOfTwoSizesRunInPlaceAndMatchNcclTests) {
+  GPUCERT_REQUIRE_GPUS(1);
+  const std::size_t n = static_cast<std::size_t>(gpu_count());
+  for (const char* coll : {"all_gather", "reduce_scatter", "alltoall"}) {
+    for (const char* dtype : {"half", "int8"}) {
+      SCOPED_TRACE(std::string(coll) + " " + dtype);
+      const bool inplace = std::string(coll) != "alltoall";
+      auto inst = make(coll, {{"bytes", "1000003"},
+                              {"dtype", dtype},
+                              {"inplace", inplace ? "true" : "false"},
+                              {"iters", "3"}});
+      ASSERT_TRUE(inst->skip_reason().empty()) << inst->skip_reason();
+      inst->setup();
+      EXPECT_GT(inst->sample(), 0.0);
+      const Verification v = inst->verify();
+      EXPECT_TRUE(v.checked && v.passed) << v.detail;
+      const std::size_t es = std::string(dtype) == "half" ? 2 : 1;
+      const std::size_t base = (1000003 / es / n) & ~(16 / es - 1); // nccl-tests
+      EXPECT_EQ(inst->evidence().at("count").get<std::size_t>(), base);
+      EXPECT_EQ(inst->evidence().at("size_bytes").get<std::size_t>(), base * n * es);
+    }
+  }
 }
 
 /// One measurement through the CUDA backend's registry and runner, as `gpucert run` makes it.

@@ -18,14 +18,17 @@
 #include "harness/stats/interval.hpp"
 #include "kernels/collective_patterns.hpp"
 
+#include <algorithm>
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 #if defined(GPUCERT_HAVE_NCCL)
 #include "harness/backends/cuda/cuda_backend.hpp"
+#include "harness/backends/cuda/nccl_clique.hpp"
 #include "harness/backends/cuda/nccl_collective.hpp"
 
 #include <nccl.h>
 #endif
+#include <cstdlib>
 #include <map>
 #include <string>
 #include <vector>
@@ -86,7 +89,8 @@ TEST(Collectives, RegistryMetricsDeriveBusbwFromWorkRanks) {
   }
 }
 
-// nccl-tests XxxGetCollByteCount, by hand, for count = 1001 elements and 8 ranks.
+// nccl-tests XxxGetCollByteCount, by hand, for count = 1001 floats and 8 ranks: the split
+// collectives take 1001 / 8 = 125 floats per rank, rounded down to 16 bytes: 124.
 TEST(Collectives, LayoutsFollowNcclTests) {
   struct Want {
     CollKind kind;
@@ -97,21 +101,101 @@ TEST(Collectives, LayoutsFollowNcclTests) {
       {CollKind::broadcast, 1001, 1001, 1001, 0, 0},
       {CollKind::reduce, 1001, 1001, 1001, 0, 0},
       {CollKind::sendrecv, 1001, 1001, 1001, 0, 0},
-      {CollKind::all_gather, 125, 1000, 125, 125, 0},
-      {CollKind::reduce_scatter, 1000, 125, 125, 0, 125},
-      {CollKind::alltoall, 1000, 1000, 125, 0, 0},
+      {CollKind::all_gather, 124, 992, 124, 124, 0},
+      {CollKind::reduce_scatter, 992, 124, 124, 0, 124},
+      {CollKind::alltoall, 992, 992, 124, 0, 0},
   };
   for (const auto& w : want) {
-    const Layout l = layout_of(w.kind, 1001, 8);
+    const Layout l = layout_of(w.kind, 1001, 8, DType::f32);
     EXPECT_EQ(l.send_count, w.send) << static_cast<int>(w.kind);
     EXPECT_EQ(l.recv_count, w.recv) << static_cast<int>(w.kind);
     EXPECT_EQ(l.param_count, w.param) << static_cast<int>(w.kind);
     EXPECT_EQ(l.send_inplace_offset, w.send_off) << static_cast<int>(w.kind);
     EXPECT_EQ(l.recv_inplace_offset, w.recv_off) << static_cast<int>(w.kind);
   }
-  // nccl-tests "size" (what algbw divides): all_gather counts the gathered 1000 floats.
-  EXPECT_EQ(layout_bytes(layout_of(CollKind::all_gather, 1001, 8), DType::f32), 4000u);
-  EXPECT_EQ(layout_bytes(layout_of(CollKind::all_reduce, 1001, 8), DType::f16), 2002u);
+  // nccl-tests "size" (what algbw divides): all_gather counts the gathered 992 floats.
+  EXPECT_EQ(layout_bytes(layout_of(CollKind::all_gather, 1001, 8, DType::f32), DType::f32), 3968u);
+  EXPECT_EQ(layout_bytes(layout_of(CollKind::all_reduce, 1001, 8, DType::f16), DType::f16), 2002u);
+  // int8: 1001 / 8 = 125 bytes per rank, rounded down to 112; half: 62 -> 56 elements.
+  EXPECT_EQ(layout_of(CollKind::all_gather, 1001, 8, DType::i8).param_count, 112u);
+  EXPECT_EQ(layout_of(CollKind::alltoall, 500, 8, DType::f16).param_count, 56u);
+}
+
+// nccl-tests' formula, transcribed from src/{all_gather,reduce_scatter,alltoall}.cu
+// (XxxGetCollByteCount) and src/common.cu (setupArgs: count = size / wordSize), kept apart from
+// layout_of so the two are compared, not the same code run twice.
+struct NcclTestsCounts {
+  std::size_t send, recv, param, send_inplace_offset, recv_inplace_offset;
+};
+NcclTestsCounts nccl_tests_counts(const std::string& coll, std::size_t size, std::size_t eltSize,
+                                  std::size_t nranks) {
+  const std::size_t count = size / eltSize;
+  NcclTestsCounts c{};
+  if (coll == "all_gather") {
+    const std::size_t base = (count / nranks) & ~(16 / eltSize - 1);
+    c = {base, base * nranks, base, base, 0};
+  } else if (coll == "reduce_scatter") {
+    const std::size_t base = (count / nranks) & ~(16 / eltSize - 1);
+    c = {base * nranks, base, base, 0, base};
+  } else if (coll == "alltoall") {
+    const std::size_t param = (count / nranks) & ~(16 / eltSize - 1);
+    c = {nranks * param, nranks * param, param, 0, 0};
+  } else {
+    c = {count, count, count, 0, 0};
+  }
+  return c;
+}
+
+TEST(Collectives, PlanSizesMatchNcclTestsForNonPowerOfTwoSizesAndRankCounts) {
+  const std::vector<std::uint64_t> sizes = {
+      17,       1000,     1001,      4097,     65535,
+      100000,   1000003,  123456789, 3u << 20, (1u << 20) + 12,
+      7u << 16, 1u << 30, 1073741823};
+  int compared = 0;
+  for (const Collective& c : collectives()) {
+    for (const char* dtype : {"float", "half", "bfloat16", "int8"}) {
+      const DType t = dtype_from_name(dtype);
+      const std::size_t es = static_cast<std::size_t>(dtype_size(t));
+      for (int n : {1, 2, 3, 5, 6, 7, 8, 12, 16, 24}) {
+        for (std::uint64_t bytes : sizes) {
+          SCOPED_TRACE(fmt::format("{} {} n={} bytes={}", c.name, dtype, n, bytes));
+          const auto want = nccl_tests_counts(std::string(c.name), bytes, es, n);
+          const auto p = plan_collective(
+              c,
+              Registry::resolve(*builtin_registry().find("nccl." + std::string(c.name)),
+                                {{"bytes", std::to_string(bytes)}, {"dtype", dtype}}),
+              n);
+          ASSERT_EQ(p.layout.param_count, want.param);
+          ASSERT_EQ(p.layout.send_count, want.send);
+          ASSERT_EQ(p.layout.recv_count, want.recv);
+          ASSERT_EQ(p.layout.send_inplace_offset, want.send_inplace_offset);
+          ASSERT_EQ(p.layout.recv_inplace_offset, want.recv_inplace_offset);
+          // nccl-tests' "size" column: max(sendBytes, expectedBytes).
+          ASSERT_EQ(p.size_bytes, std::max(want.send, want.recv) * es);
+          // In place, every rank's pointer (base + offset * rank elements) is 16-byte aligned.
+          for (int r = 0; r < n; ++r) {
+            ASSERT_EQ(p.layout.send_inplace_offset * r * es % 16, 0u) << "rank " << r;
+            ASSERT_EQ(p.layout.recv_inplace_offset * r * es % 16, 0u) << "rank " << r;
+          }
+          if (want.param == 0)
+            ASSERT_FALSE(p.skip.empty());
+          ++compared;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(compared, 7 * 4 * 10 * 13);
+  // 48 bytes of float over 7 ranks: 12 / 7 = 1 float each, less than 16 bytes: nothing to run,
+  // and the reason says why; all_reduce needs only one element.
+  const BenchmarkDef& def = *builtin_registry().find("nccl.reduce_scatter");
+  const auto tiny = plan_collective(collective_by_name("reduce_scatter"),
+                                    Registry::resolve(def, {{"bytes", "48"}}), 7);
+  EXPECT_NE(tiny.skip.find("less than 16 bytes per rank for 7 ranks"), std::string::npos)
+      << tiny.skip;
+  EXPECT_NE(
+      plan_collective(collective_by_name("all_reduce"), Registry::resolve(def, {{"bytes", "2"}}), 7)
+          .skip.find("less than one element"),
+      std::string::npos);
 }
 
 /// Resolved parameters, as the runner hands them to an instance (bytes in canonical whole bytes).
@@ -123,17 +207,17 @@ Params params(const std::string& bytes, const std::string& dtype = "float",
 
 TEST(Collectives, PlanCountsBytesItersAndRanksAndSaysWhyItCannotRun) {
   const auto p = plan_collective(collective_by_name("all_gather"), params("1000", "float"), 3);
-  EXPECT_EQ(p.layout.param_count, 83u); // 250 floats / 3 ranks
-  EXPECT_EQ(p.size_bytes, 83u * 3 * 4);
+  EXPECT_EQ(p.layout.param_count, 80u); // 250 floats / 3 ranks = 83, down to 16 bytes: 80
+  EXPECT_EQ(p.size_bytes, 80u * 3 * 4);
   const Work w = collective_work(p);
-  EXPECT_EQ(w.bytes, 83.0 * 3 * 4 * 20);
+  EXPECT_EQ(w.bytes, 80.0 * 3 * 4 * 20);
   EXPECT_EQ(w.items, 20);
   EXPECT_EQ(w.ranks, 3);
   EXPECT_TRUE(p.skip.empty());
-  EXPECT_EQ(device_bytes_per_rank(p), (83u + 249u) * 4);
+  EXPECT_EQ(device_bytes_per_rank(p), (80u + 240u) * 4);
 
   EXPECT_NE(plan_collective(collective_by_name("all_gather"), params("4"), 8)
-                .skip.find("less than one element"),
+                .skip.find("less than 16 bytes per rank"),
             std::string::npos);
   EXPECT_NE(plan_collective(collective_by_name("alltoall"), params("1MiB", "float", "true"), 8)
                 .skip.find("in-place"),
@@ -227,14 +311,12 @@ TEST(Collectives, ExpectedValuesMatchTheReferenceSemanticsExactly) {
         p.kind = c.kind;
         p.dtype = t;
         p.nranks = n;
-        p.param_count = n > 16 ? 5 : 37;
-        const Layout l = layout_of(c.kind,
-                                   p.param_count * (c.kind == CollKind::all_gather ||
-                                                            c.kind == CollKind::reduce_scatter ||
-                                                            c.kind == CollKind::alltoall
-                                                        ? n
-                                                        : 1),
-                                   n);
+        // Split collectives take whole 16-byte blocks per rank: 48 and 16 are whole for every
+        // type; the others take any count (37).
+        const bool split = c.kind == CollKind::all_gather || c.kind == CollKind::reduce_scatter ||
+                           c.kind == CollKind::alltoall;
+        p.param_count = split ? (n > 16 ? 16 : 48) : (n > 16 ? 5 : 37);
+        const Layout l = layout_of(c.kind, p.param_count * (split ? n : 1), n, t);
         ASSERT_EQ(l.param_count, p.param_count);
         std::vector<std::vector<std::int64_t>> in(n);
         for (int r = 0; r < n; ++r)
@@ -365,6 +447,60 @@ TEST(Collectives, NcclEnvironmentIsRecordedAndForcedTuningFlagged) {
   EXPECT_EQ(used.at("used"), true);
 #endif
 }
+
+// --- timed communicators are blocking ------------------------------------------------------------
+
+// NCCL >= 2.23 launches a nonblocking communicator's group from a new thread and returns
+// ncclInProgress; timed through that, busbw at 1 MiB read several times too low. The timed
+// communicators are blocking, and an environment that would override that is refused.
+TEST(Collectives, NcclCommBlockingZeroIsRefusedOtherValuesAreNot) {
+  const auto env = [](const char* value) {
+    NcclEnvironment e;
+    if (value != nullptr)
+      e.variables["NCCL_COMM_BLOCKING"] = value;
+    return e;
+  };
+  EXPECT_EQ(comm_blocking_problem(env(nullptr)), "");
+  EXPECT_EQ(comm_blocking_problem(env("")), "") << "NCCL ignores an empty value";
+  EXPECT_EQ(comm_blocking_problem(env("1")), "");
+  EXPECT_EQ(comm_blocking_problem(env("0x1")), "") << "NCCL reads it with strtoll(.., 0)";
+  for (const char* zero : {"0", "00", "0x0", "abc", " 0"}) {
+    const std::string why = comm_blocking_problem(env(zero));
+    EXPECT_NE(why.find(std::string("NCCL_COMM_BLOCKING=") + zero), std::string::npos) << why;
+    EXPECT_NE(why.find("nonblocking"), std::string::npos) << why;
+  }
+}
+
+#if defined(GPUCERT_HAVE_NCCL)
+TEST(Collectives, TimedCommunicatorConfigIsBlockingAndInitIsNot) {
+  EXPECT_EQ(cuda::comm_config(cuda::CommRole::timed).blocking, 1);
+  EXPECT_EQ(cuda::comm_config(cuda::CommRole::init).blocking, 0);
+  // Nothing else is set: NCCL's own tuning applies to both.
+  const ncclConfig_t plain = NCCL_CONFIG_INITIALIZER;
+  for (auto role : {cuda::CommRole::init, cuda::CommRole::timed}) {
+    const ncclConfig_t c = cuda::comm_config(role);
+    EXPECT_EQ(c.size, plain.size);
+    EXPECT_EQ(c.magic, plain.magic);
+    EXPECT_EQ(c.cgaClusterSize, plain.cgaClusterSize);
+    EXPECT_EQ(c.minCTAs, plain.minCTAs);
+    EXPECT_EQ(c.maxCTAs, plain.maxCTAs);
+    EXPECT_EQ(c.splitShare, plain.splitShare);
+  }
+}
+
+TEST(Collectives, CliqueIsRefusedBeforeAnyNcclCallWhenNcclCommBlockingIsZero) {
+  // Refused before CUDA or NCCL is touched, so this runs without a GPU.
+  setenv("NCCL_COMM_BLOCKING", "0", 1);
+  try {
+    (void)cuda::make_local_clique({0}, 1);
+    ADD_FAILURE() << "a clique was made with NCCL_COMM_BLOCKING=0";
+  } catch (const EnvironmentError& e) {
+    EXPECT_NE(std::string(e.what()).find("NCCL_COMM_BLOCKING=0"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW((void)cuda::make_rank_clique({}, 2, 0, 0, 1), EnvironmentError);
+  unsetenv("NCCL_COMM_BLOCKING");
+}
+#endif
 
 // --- simulator ----------------------------------------------------------------------------------
 

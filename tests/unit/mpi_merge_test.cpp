@@ -95,6 +95,10 @@ TEST(MpiMerge, CheckIsIncorrectWhenAnyRankFails) {
   ASSERT_EQ(good.extra["mpi_ranks"].size(), 2u);
   EXPECT_EQ(good.extra["mpi_ranks"][1]["host"], "b");
   EXPECT_EQ(good.extra["mpi_ranks"][1]["seconds"], json::array({0.2}));
+  // The slowest rank's time is kept, so every rank's clock must start together: said so.
+  EXPECT_NE(good.extra["timing"].get<std::string>().find("all_reduce every rank completes "
+                                                         "together"),
+            std::string::npos);
   ASSERT_EQ(good.telemetry.size(), 2u); // no rank sent telemetry: both say so
   EXPECT_FALSE(good.telemetry.at(1).available);
   EXPECT_EQ(good.stop_reason, "max_samples");

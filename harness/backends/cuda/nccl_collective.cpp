@@ -1,6 +1,8 @@
 // The nccl.<collective> instance on real GPUs (see nccl_collective.hpp): nccl-tests' buffer
-// layout, one group call per iteration across the local ranks (or one CUDA graph per rank), CUDA
-// events per rank (sample time = the slowest rank), the exact check on the GPU afterwards.
+// layout, one group call per iteration across the local ranks (or one CUDA graph per rank) on
+// blocking communicators, a 1-element all_reduce before the start events so every rank's clock
+// starts together, CUDA events per rank (sample time = the slowest rank), the exact check on the
+// GPU afterwards.
 #if defined(GPUCERT_HAVE_NCCL)
 
 #include "harness/backends/cuda/nccl_collective.hpp"
@@ -32,6 +34,8 @@ namespace {
 constexpr double kInitTimeoutS = 300;
 /// NCCL's own buffers and the CUDA context want room beside ours.
 constexpr std::uint64_t kMemoryMarginBytes = 512ull << 20;
+/// The start-aligning all_reduce's buffer: one float (16 bytes keep it aligned like the rest).
+constexpr std::size_t kSyncBytes = 16;
 /// The test stall (GPUCERT_TEST_STALL_RANK) holds a stream at most this long on its own.
 constexpr std::uint64_t kStallLimitNs = 600ull * 1000 * 1000 * 1000;
 
@@ -66,6 +70,7 @@ struct RankBuffers {
   char* recv = nullptr;            ///< where NCCL writes
   std::unique_ptr<Event> start, stop, done;
   DeviceBuffer check_result; ///< 2 x u64: mismatches, lowest wrong offset
+  DeviceBuffer sync;         ///< one float: the start-aligning all_reduce, in place
   cudaGraphExec_t graph = nullptr;
 };
 
@@ -139,6 +144,8 @@ public:
       b.stop = std::make_unique<Event>();
       b.done = std::make_unique<Event>();
       b.check_result = DeviceBuffer(2 * sizeof(unsigned long long));
+      b.sync = DeviceBuffer(kSyncBytes);
+      GPUCERT_CUDA_CHECK(cudaMemset(b.sync.get(), 0, kSyncBytes));
       bufs_.push_back(std::move(b));
     }
     fill_inputs(/*clear_outputs=*/true);
@@ -155,12 +162,17 @@ public:
       clique_->on_abort([flags] { flags[0] = 1; });
     }
 
-    // One untimed collective: NCCL connects its transports on first use.
+    // One untimed collective and one start-aligning all_reduce: NCCL connects the transports of
+    // each (algorithm, protocol) on first use, blocking in ncclGroupEnd meanwhile (the watchdog
+    // thread guards it).
     {
+      const std::string what = "first (connecting) " + name();
       Deadline d(kInitTimeoutS);
-      enqueue_round(d, "first (connecting) " + name());
+      NcclClique::Watch watch(*clique_, kInitTimeoutS, what);
+      enqueue_round(what);
+      enqueue_start_sync(what);
       record_all_done();
-      clique_->wait(done_events(), d, "first (connecting) " + name());
+      clique_->wait(done_events(), d, what);
     }
     if (plan_.graph)
       capture_graphs();
@@ -172,11 +184,8 @@ public:
     clique_->require_alive(name());
     const std::string what = fmt::format("{} sample ({} iterations)", name(), plan_.iters);
     Deadline d(deadline_s_);
-    clique_->arm_watchdog(deadline_s_, what);
-    struct Disarm { // also on the way out of an exception: an armed watchdog would abort later
-      NcclClique& q;
-      ~Disarm() { q.disarm_watchdog(); }
-    } disarm{*clique_};
+    // Disarmed on every way out, an exception included: an armed watchdog would abort later.
+    NcclClique::Watch watch(*clique_, deadline_s_, what);
     auto& ranks = clique_->ranks();
     for (size_t i = 0; i < ranks.size(); ++i) {
       GPUCERT_CUDA_CHECK(cudaSetDevice(ranks[i].device));
@@ -188,6 +197,14 @@ public:
         GPUCERT_CUDA_CHECK(
             kernels::launch_spin(dev_flags, dev_flags + 1, kStallLimitNs, ranks[i].stream->get()));
       }
+    }
+    // Ranks arrive at different times (gpucert-mpi's ranks leave the previous exchange up to a
+    // poll interval apart; one process launches rank by rank): each rank's start event follows
+    // an all_reduce that completes only once every rank has reached it, as nccl-tests puts a
+    // barrier before its timed loop. Without it the earliest rank's time includes the wait.
+    enqueue_start_sync(what);
+    for (size_t i = 0; i < ranks.size(); ++i) {
+      GPUCERT_CUDA_CHECK(cudaSetDevice(ranks[i].device));
       bufs_[i].start->record(*ranks[i].stream);
     }
     if (plan_.graph) {
@@ -197,7 +214,7 @@ public:
       }
     } else {
       for (int it = 0; it < plan_.iters; ++it)
-        enqueue_round(d, what);
+        enqueue_round(what); // blocking communicators: enqueues and returns, never polls
     }
     std::vector<cudaEvent_t> stops;
     for (size_t i = 0; i < ranks.size(); ++i) {
@@ -216,12 +233,13 @@ public:
     clique_->require_alive(name() + " check");
     const std::string what = name() + " result check";
     Deadline d(deadline_s_);
+    NcclClique::Watch watch(*clique_, deadline_s_, what);
     auto& ranks = clique_->ranks();
     if (plan_.inplace) {
       // The timed iterations reduced the buffer into itself again and again: start over from
       // the pattern and check one collective, as nccl-tests does.
       fill_inputs(/*clear_outputs=*/false);
-      enqueue_round(d, what);
+      enqueue_round(what);
     }
     // Out of place, the receive buffers hold the result of the last timed iteration: that
     // very output is checked.
@@ -286,9 +304,14 @@ public:
     j["local_ranks"] = ranks;
     j["timing"] = "CUDA events on each rank's stream around the sample's iterations; sample time = "
                   "the slowest rank";
+    j["start_sync"] = "a 1-element ncclAllReduce on every rank before the start events, outside "
+                      "the timed region: no rank's clock starts before every rank has arrived";
     j["watchdog"] = {{"sample_deadline_s", deadline_s_},
                      {"action", "ncclCommAbort, ERROR naming the ranks that did not complete"}};
-    j["communicator"] = "nonblocking (ncclCommInitRankConfig blocking=0), polled";
+    j["communicator"] =
+        "blocking for every collective (ncclCommSplit, blocking=1, of a nonblocking "
+        "communicator whose initialisation was polled under a deadline); watchdog thread: "
+        "ncclCommAbort from outside";
     if (stall_index_ >= 0)
       j["test_stall_rank"] = clique_->ranks()[stall_index_].rank;
     return j;
@@ -333,9 +356,26 @@ private:
     }
   }
 
+  /// The 1-element in-place all_reduce every rank completes together (see sample()).
+  void enqueue_start_sync(const std::string& what) {
+    auto& ranks = clique_->ranks();
+    GPUCERT_NCCL_CHECK(ncclGroupStart());
+    try {
+      for (size_t i = 0; i < ranks.size(); ++i) {
+        float* v = bufs_[i].sync.as<float>();
+        GPUCERT_NCCL_CHECK(
+            ncclAllReduce(v, v, 1, ncclFloat32, ncclSum, ranks[i].comm, ranks[i].stream->get()));
+      }
+    } catch (...) {
+      (void)ncclGroupEnd();
+      throw;
+    }
+    clique_->launch_end("start-aligning all_reduce of " + what);
+  }
+
   /// One collective across every local rank: a group call (send/recv pairs inside the group for
   /// alltoall and sendrecv, as nccl-tests issues them).
-  void enqueue_round(const Deadline& d, const std::string& what) {
+  void enqueue_round(const std::string& what) {
     auto& ranks = clique_->ranks();
     const ncclDataType_t type = nccl_type(plan_.dtype);
     const std::uint64_t count = plan_.layout.param_count;
@@ -380,7 +420,7 @@ private:
       (void)ncclGroupEnd();
       throw;
     }
-    clique_->group_end(d, what);
+    clique_->launch_end(what);
   }
 
   void capture_graphs() {
@@ -393,9 +433,9 @@ private:
             cudaStreamBeginCapture(ranks[i].stream->get(), cudaStreamCaptureModeThreadLocal));
         capturing[i] = true;
       }
-      Deadline d(kInitTimeoutS);
+      NcclClique::Watch watch(*clique_, kInitTimeoutS, "graph capture of " + name());
       for (int it = 0; it < plan_.iters; ++it)
-        enqueue_round(d, "graph capture of " + name());
+        enqueue_round("graph capture of " + name());
       for (size_t i = 0; i < ranks.size(); ++i) {
         GPUCERT_CUDA_CHECK(cudaSetDevice(ranks[i].device));
         cudaGraph_t g = nullptr;
