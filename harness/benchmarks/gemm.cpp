@@ -1,5 +1,8 @@
 // gemm: dense matrix multiply through cuBLASLt, one sample = a batch of GEMMs of one shape.
 #include "harness/benchmarks/catalog.hpp"
+#include "harness/core/error.hpp"
+
+#include <fmt/core.h>
 
 namespace gpucert {
 
@@ -20,8 +23,23 @@ void register_gemm(Registry& r) {
       integer_axis("k", "8192", "inner dimension"),
       choice_axis("layout", {"tn", "nn", "nt", "tt"}, "tn",
                   "op(A),op(B): t = transposed, n = not; fp8 requires tn"),
-      integer_axis("algos", "1",
-                   "try the top-N cuBLASLt heuristic algorithms and keep the fastest"),
+      integer_axis("algos", "8",
+                   "time the top-N cuBLASLt heuristic algorithms at set-up (a few GEMMs each, "
+                   "not recorded as samples) and measure the fastest; 1 takes the heuristic's "
+                   "first pick"),
+      boolean_axis("fast_accum", "false",
+                   "fp8 only: accumulate in the tensor cores without promoting partial sums to "
+                   "fp32 (CUBLASLT_MATMUL_DESC_FAST_ACCUM, as FP8 training recipes run it); "
+                   "faster and less accurate, the result check widens to match"),
+  };
+  // Fast accumulation is a mode of cuBLASLt's FP8 kernels only; on any other dtype it would be
+  // silently ignored, and a clause asking for it would measure something else than it says.
+  d.check = [](const Params& p) {
+    if (p.at("fast_accum") == "true" && p.at("dtype") != "fp8")
+      throw InputError(fmt::format("gemm: parameter 'fast_accum' = true applies to dtype fp8 only "
+                                   "(cuBLASLt's FP8 fast-accumulation mode); dtype {} has no "
+                                   "such mode: remove fast_accum or set it to false",
+                                   p.at("dtype")));
   };
   d.metrics = {tflops_metric("gemm.tflops", "dense GEMM throughput")};
   r.add(std::move(d));

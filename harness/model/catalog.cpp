@@ -174,6 +174,8 @@ Params Registry::resolve(const BenchmarkDef& def, const Params& given) {
           fmt::format("{}: parameter '{}' = '{}': {}", def.name, axis.name, text, e.what()));
     }
   }
+  if (def.check)
+    def.check(out);
   return out;
 }
 

@@ -4,6 +4,7 @@
 // the verdict engine can read it without linking any measurement code.
 #pragma once
 
+#include "harness/model/inventory.hpp"
 #include "harness/model/results.hpp"
 
 #include <functional>
@@ -32,19 +33,29 @@ struct Work {
 };
 
 struct MetricDef {
-  std::string name; ///< profile metric, e.g. "gemm.tflops", "hbm.copy.gbps", "launch.stream.us"
+  std::string name; ///< profile metric, e.g. "gemm.tflops", "hbm.copy.gbps", "launch.issue.us"
   std::string unit; ///< "TFLOP/s", "GB/s", "us"
   std::string description;
   bool higher_is_better = true;
   std::function<double(double seconds, const Work& work)> derive;
+  /// Names this metric had before a rename: a profile still using one is refused with a pointer
+  /// to the new name (never silently mapped: the figure's meaning may have been the reason).
+  std::vector<std::string> former_names = {};
 };
 
 struct BenchmarkDef {
-  std::string name; ///< "gemm", "hbm.copy", "pcie.h2d", "p2p.copy", "launch.stream", ...
+  std::string name; ///< "gemm", "hbm.copy", "pcie.h2d", "p2p.copy", "launch.issue", ...
   std::string description;
   Scope scope = Scope::gpu;
   std::vector<Axis> axes;
   std::vector<MetricDef> metrics;
+  /// Checks a combination of resolved parameters that no single axis can (e.g. an option that
+  /// applies to one dtype only); throws InputError naming the parameters. Run by resolve().
+  std::function<void(const Params& resolved)> check;
+  /// Why `gpu` cannot measure these resolved parameters (e.g. arrays small enough to stay in
+  /// its L2), or empty when it can or when the GPU's facts needed to tell are unknown. Read
+  /// where the node is known: planning against an inventory, and each backend at set-up.
+  std::function<std::string(const Params& resolved, const GpuInfo& gpu)> fits;
 };
 
 class Registry {
@@ -59,7 +70,7 @@ public:
   std::vector<const BenchmarkDef*> family(const std::string& family) const;
 
   /// Fills defaults and canonicalises values; throws InputError naming the parameter on an
-  /// unknown parameter or a value the axis does not accept.
+  /// unknown parameter, a value the axis does not accept, or a combination `check` refuses.
   static Params resolve(const BenchmarkDef& def, const Params& given);
 
 private:

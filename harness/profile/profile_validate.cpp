@@ -190,6 +190,10 @@ void build_relative(const RawClause& rc, const HealthMetricDef* health, Clause& 
 /// Checks each parameter on its own (to point at it), then the combination.
 Params resolve_params(const BenchmarkDef& def, const RawClause& rc, const std::string& metric,
                       Clause& c) {
+  // One parameter at a time, the others take their defaults: the combination check would judge
+  // a mix the clause does not ask for, so it waits for the whole set below.
+  BenchmarkDef axes_only = def;
+  axes_only.check = nullptr;
   for (const auto& [name, raw] : rc.params) {
     const std::string key = "params." + name;
     c.locs[key] = raw.loc;
@@ -210,7 +214,7 @@ Params resolve_params(const BenchmarkDef& def, const RawClause& rc, const std::s
     const std::string value = raw.node.Scalar();
     c.params[name] = value;
     try {
-      (void)Registry::resolve(def, Params{{name, value}});
+      (void)Registry::resolve(axes_only, Params{{name, value}});
     } catch (const InputError& e) {
       fail(raw.loc, key, e.what());
     }
@@ -237,6 +241,13 @@ Clause build_clause(const RawClause& rc, const Registry& registry) {
   const BenchmarkDef* def = registry.find_metric(c.metric);
   const HealthMetricDef* health = def ? nullptr : find_health_metric(c.metric);
   if (!def && !health) {
+    for (const BenchmarkDef& d : registry.all())
+      for (const MetricDef& m : d.metrics)
+        for (const std::string& former : m.former_names)
+          if (former == c.metric)
+            fail(metric_raw.loc, "metric",
+                 fmt::format("metric '{}' was renamed to '{}' ({}): write the new name", c.metric,
+                             m.name, m.description));
     fail(metric_raw.loc, "metric",
          fmt::format("unknown metric '{}' (run 'gpucert list' for the benchmark metrics; health "
                      "metrics are listed in profiles/README.md)",

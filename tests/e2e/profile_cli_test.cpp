@@ -106,7 +106,7 @@ TEST(ProfileCli, UnknownNameListsEveryDirectorySearchedInOrder) {
   fs::create_directory(mine);
   std::ofstream(mine + "/site-contract.yaml")
       << "schema: gpucert/profile/v1\nname: site-contract\n"
-         "clauses:\n  - {id: launch, metric: launch.stream.us, max: 3}\n";
+         "clauses:\n  - {id: launch, metric: launch.issue.us, max: 3}\n";
   const std::vector<std::string> env = {"GPUCERT_PROFILE_PATH=" + mine + ":" + cwd.dir + "/gone"};
   const auto r = run_cli({"profile", "show", "site-contrakt"}, env);
   EXPECT_EQ(r.rc, 2);
@@ -181,10 +181,10 @@ TEST(ProfileCli, ProfilePathComesFirstAndShadowsAShippedName) {
   fs::create_directory(mine);
   std::ofstream(mine + "/h100-pcie-80gb.yaml")
       << "schema: gpucert/profile/v1\nname: h100-pcie-80gb\n"
-         "clauses:\n  - {id: launch, metric: launch.stream.us, max: 3}\n";
+         "clauses:\n  - {id: launch, metric: launch.issue.us, max: 3}\n";
   std::ofstream(mine + "/site-contract.yaml")
       << "schema: gpucert/profile/v1\nname: site-contract\n"
-         "clauses:\n  - {id: launch, metric: launch.stream.us, max: 3}\n";
+         "clauses:\n  - {id: launch, metric: launch.issue.us, max: 3}\n";
   const std::vector<std::string> env = {"GPUCERT_PROFILE_PATH=" + mine};
   const auto show = run_cli({"profile", "show", "h100-pcie-80gb"}, env);
   ASSERT_EQ(show.rc, 0) << show.err;

@@ -273,7 +273,7 @@ TEST(RunCli, LostGpuIsErrorForThatGpuWhileTheOthersAreMeasured) {
   EXPECT_TRUE(r.results.at("complete").get<bool>()); // the run itself finished
   const auto bad = not_passed(r.cert);
   EXPECT_TRUE(bad.count("hbm-triad@gpu3=ERROR")) << r.cli.out;
-  EXPECT_TRUE(bad.count("launch-stream@gpu3=ERROR"));
+  EXPECT_TRUE(bad.count("launch-issue@gpu3=ERROR"));
   for (const auto& b : bad) {
     // gpu2 is measured and passes; the node-wide collective includes gpu3.
     EXPECT_TRUE(b.find("gpu3") != std::string::npos || b.find("@node=") != std::string::npos) << b;
@@ -290,7 +290,7 @@ TEST(RunCli, LostGpuIsErrorForThatGpuWhileTheOthersAreMeasured) {
                             "gpu3:lost@5")))
       << r.cli.out;
   EXPECT_TRUE(std::regex_search(r.cli.out,
-                                std::regex("ERROR +launch-stream +gpu3 .*GPU 3 fell off the bus")))
+                                std::regex("ERROR +launch-issue +gpu3 .*GPU 3 fell off the bus")))
       << r.cli.out;
   EXPECT_TRUE(
       std::regex_search(test::read_file(r.dir + "/report.md"),

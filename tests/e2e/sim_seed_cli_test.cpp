@@ -90,7 +90,7 @@ std::string fixed_count_profile(const std::string& dir) {
                          "8192, k: 8192}, min: 1}\n"
                       << "  - {id: hbm, metric: hbm.triad.gbps, min: 1}\n"
                       << "  - {id: h2d, metric: pcie.h2d.gbps, min: 1}\n"
-                      << "  - {id: launch, metric: launch.stream.us, max: 100}\n";
+                      << "  - {id: launch, metric: launch.issue.us, max: 100}\n";
   return path;
 }
 

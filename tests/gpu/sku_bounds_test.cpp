@@ -66,7 +66,7 @@ TEST(GpuSku, EveryNodeFileGivesTwoSidedBoundsForEveryFigureTheTierChecks) {
       EXPECT_EQ(ceiling->lo, 0.0);
       EXPECT_EQ(ceiling->hi, b->hi);
     }
-    for (const char* key : {"launch.stream", "launch.graph"}) {
+    for (const char* key : {"launch.issue", "launch.graph"}) {
       std::string why;
       const auto b = gputest::latency_bounds(node, key, &why);
       ASSERT_TRUE(b.has_value()) << key << ": " << why;
@@ -102,7 +102,7 @@ TEST(GpuSku, BoundsAreTheDocumentedFactorsOfTheNodeFigures) {
   EXPECT_NE(hbm->basis.find("h100-pcie-80gb-1x"), std::string::npos) << hbm->basis;
 
   // Launch latency: [0.2 x best 2.5, 3 x achievable 2.5] us per stream launch.
-  const auto launch = gputest::latency_bounds(pcie, "launch.stream", &why);
+  const auto launch = gputest::latency_bounds(pcie, "launch.issue", &why);
   ASSERT_TRUE(launch.has_value()) << why;
   EXPECT_DOUBLE_EQ(launch->lo, 0.5);
   EXPECT_DOUBLE_EQ(launch->hi, 7.5);

@@ -361,7 +361,7 @@ match: {gpu_count: 2}
 method: {confidence: 0.95, min_samples: 10}
 clauses:
   - {id: hbm-triad, metric: hbm.triad.gbps, min: 2800}
-  - {id: launch, metric: launch.stream.us, max: 3}
+  - {id: launch, metric: launch.issue.us, max: 3}
   - {id: p2p, metric: p2p.uni.gbps, each: gpu-pair, min: 335}
   - {id: ecc, metric: inventory.ecc_uncorrected, max: 0}
 )";
@@ -410,7 +410,7 @@ Results healthy() {
   for (int g : {0, 1}) {
     r.measurements.push_back(measurement("hbm.triad", "hbm.triad.gbps", {Scope::gpu, {g}}, 2950));
     r.measurements.push_back(
-        measurement("launch.stream", "launch.stream.us", {Scope::gpu, {g}}, 2.5));
+        measurement("launch.issue", "launch.issue.us", {Scope::gpu, {g}}, 2.5));
   }
   r.measurements.push_back(measurement("p2p.uni", "p2p.uni.gbps", {Scope::gpu_pair, {0, 1}}, 390));
   return r;
@@ -568,7 +568,7 @@ TEST(EvaluatedCertificateSchema, FailAndLostGpuAndInterruptionTogether) {
   for (auto& m : r.measurements) {
     if (m.benchmark == "hbm.triad" && m.target.gpus == std::vector<int>{0})
       m = measurement("hbm.triad", "hbm.triad.gbps", {Scope::gpu, {0}}, 2040);
-    if (m.benchmark == "launch.stream" && m.target.gpus == std::vector<int>{1}) {
+    if (m.benchmark == "launch.issue" && m.target.gpus == std::vector<int>{1}) {
       m.status = MeasurementStatus::error;
       m.message = "GPU 1 lost";
     }

@@ -87,7 +87,7 @@ sim::SimBackend backend(std::vector<int> gpus) {
 
 TEST(CertifyRun, WritesCompleteResultsAndACertificate) {
   const auto p = parse("  - {id: triad, metric: hbm.triad.gbps, min: 2800}\n"
-                       "  - {id: launch, metric: launch.stream.us, max: 3}\n"
+                       "  - {id: launch, metric: launch.issue.us, max: 3}\n"
                        "  - {id: ecc, metric: inventory.ecc_uncorrected, max: 0}\n");
   auto sim = backend({0, 1});
   const fs::path dir = fs::temp_directory_path() / "gpucert-certify-run";

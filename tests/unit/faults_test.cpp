@@ -141,7 +141,7 @@ gpu_defaults:
 gpus: [{pci_bus_id: "00000000:41:00.0"}, {pci_bus_id: "00000000:C1:00.0"}]
 peak: &p {gemm.fp64: 1, gemm.fp32: 1, gemm.tf32: 1, gemm.fp16: 1, gemm.bf16: 1, gemm.fp8: 1,
   hbm.copy: 1, hbm.triad: 1, hbm.read: 1, hbm.write: 1, pcie.h2d: 1, pcie.d2h: 1, pcie.bidir: 1,
-  p2p.uni: 1, p2p.bidir: 1, launch.stream: 1, launch.graph: 1, nccl.busbw: 1, nccl.latency_us: 1}
+  p2p.uni: 1, p2p.bidir: 1, launch.issue: 1, launch.graph: 1, nccl.busbw: 1, nccl.latency_us: 1}
 achievable: *p
 )";
   const SimNode node = parse_node(yaml, "two-pcie.yaml");

@@ -39,7 +39,7 @@ struct TempDir {
 
 std::string minimal_profile(const std::string& name) {
   return "schema: gpucert/profile/v1\nname: " + name +
-         "\nclauses:\n  - {id: launch, metric: launch.stream.us, max: 3}\n";
+         "\nclauses:\n  - {id: launch, metric: launch.issue.us, max: 3}\n";
 }
 
 TEST(ProfileName, PathsAndNamesAreToldApart) {

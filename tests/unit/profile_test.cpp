@@ -100,10 +100,9 @@ TEST(ShippedProfiles, StandardH100HasTheContractedClauses) {
   EXPECT_EQ(g.resolved.at("layout"), "tn"); // default filled in
   EXPECT_EQ(g.each, Scope::gpu);
   EXPECT_EQ(g.min, 720);
-  for (const char* id :
-       {"hbm-triad", "hbm-copy", "pcie-h2d", "pcie-d2h", "p2p-uni", "launch-stream",
-        "ecc-uncorrected", "row-remap-pending", "row-remap-failed", "power-limit-default",
-        "no-hw-slowdown", "no-thermal-slowdown"})
+  for (const char* id : {"hbm-triad", "hbm-copy", "pcie-h2d", "pcie-d2h", "p2p-uni", "launch-issue",
+                         "ecc-uncorrected", "row-remap-pending", "row-remap-failed",
+                         "power-limit-default", "no-hw-slowdown", "no-thermal-slowdown"})
     EXPECT_TRUE(by_id.count(id)) << id;
   EXPECT_EQ(by_id["p2p-uni"]->each, Scope::gpu_pair);
   EXPECT_EQ(by_id["hbm-triad"]->resolved.at("bytes"), "1073741824");
@@ -115,6 +114,24 @@ TEST(ShippedProfiles, StandardH100HasTheContractedClauses) {
   text << in.rdbuf();
   EXPECT_EQ(p.sha256, sha256_hex(text.str()));
   ASSERT_EQ(p.files.size(), 1u);
+}
+
+TEST(ShippedProfiles, Fp8ClausesUseFastAccumulation) {
+  // Every shipped fp8 GEMM clause measures the fast-accumulation mode (how FP8 forward GEMMs
+  // run); every other GEMM clause leaves it off.
+  int fp8 = 0;
+  for (const auto& e : fs::directory_iterator(std::string(GPUCERT_SOURCE_DIR) + "/profiles")) {
+    if (e.path().extension() != ".yaml")
+      continue;
+    for (const auto& c : load_profile(builtin_registry(), e.path().string()).clauses) {
+      if (c.benchmark != "gemm")
+        continue;
+      const bool is_fp8 = c.resolved.at("dtype") == "fp8";
+      fp8 += is_fp8;
+      EXPECT_EQ(c.resolved.at("fast_accum"), is_fp8 ? "true" : "false") << e.path() << " " << c.id;
+    }
+  }
+  EXPECT_GE(fp8, 2); // the H100 SXM5 and H200 profiles
 }
 
 TEST(ShippedProfiles, QuickTierExtendsStandard) {
@@ -139,7 +156,7 @@ constexpr const char* kMinimal = R"(schema: gpucert/profile/v1
 name: minimal
 clauses:
   - {id: hbm, metric: hbm.triad.gbps, min: 2800}
-  - {id: launch, metric: launch.stream.us, max: 3}
+  - {id: launch, metric: launch.issue.us, max: 3}
   - {id: name, metric: inventory.gpu_name, equals: "NVIDIA H100 80GB HBM3"}
 )";
 
@@ -168,7 +185,7 @@ method: {max_seconds_per_clause: 5}
 remove_clauses: [ecc]
 clauses:
   - {id: gemm-bf16, min: 700, params: {m: 4096}}
-  - {id: launch, metric: launch.stream.us, max: 3}
+  - {id: launch, metric: launch.issue.us, max: 3}
 )";
   const Profile p =
       parse_profile(builtin_registry(), child, kData + "/good/child.yaml", kData + "/good");

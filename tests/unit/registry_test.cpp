@@ -25,7 +25,7 @@ const BenchmarkDef& def(const std::string& name) {
 TEST(Catalogue, EveryFamilyOfTheTableIsRegistered) {
   for (const char* name : {"gemm", "hbm.copy", "hbm.scale", "hbm.add", "hbm.triad", "hbm.read",
                            "hbm.write", "pcie.h2d", "pcie.d2h", "pcie.bidir", "p2p.uni",
-                           "p2p.bidir", "launch.stream", "launch.graph"})
+                           "p2p.bidir", "launch.issue", "launch.graph"})
     EXPECT_NE(builtin_registry().find(name), nullptr) << name;
   EXPECT_EQ(builtin_registry().find("nope"), nullptr);
 }
@@ -40,8 +40,8 @@ TEST(Catalogue, MetricsAndScopes) {
   EXPECT_EQ(r.find_metric("gemm.gflops"), nullptr);
   EXPECT_EQ(r.metric("gemm.tflops")->unit, "TFLOP/s");
   EXPECT_EQ(r.metric("hbm.copy.gbps")->unit, "GB/s");
-  EXPECT_EQ(r.metric("launch.stream.us")->unit, "us");
-  EXPECT_FALSE(r.metric("launch.stream.us")->higher_is_better);
+  EXPECT_EQ(r.metric("launch.issue.us")->unit, "us");
+  EXPECT_FALSE(r.metric("launch.issue.us")->higher_is_better);
   EXPECT_TRUE(r.metric("p2p.bidir.gbps")->higher_is_better);
   EXPECT_EQ(def("gemm").scope, Scope::gpu);
   EXPECT_EQ(def("p2p.uni").scope, Scope::gpu_pair);
@@ -51,9 +51,9 @@ TEST(Catalogue, MetricsAndScopes) {
 TEST(Catalogue, DerivedMetricsFollowTheUnits) {
   const Registry& r = builtin_registry();
   const Work w{3e9, 2e12, 1000};
-  EXPECT_DOUBLE_EQ(r.metric("hbm.triad.gbps")->derive(0.5, w), 6);        // 3e9 B / 0.5 s / 1e9
-  EXPECT_DOUBLE_EQ(r.metric("gemm.tflops")->derive(0.004, w), 500);       // 2e12 / 0.004 / 1e12
-  EXPECT_DOUBLE_EQ(r.metric("launch.stream.us")->derive(2.5e-3, w), 2.5); // 2.5 ms / 1000
+  EXPECT_DOUBLE_EQ(r.metric("hbm.triad.gbps")->derive(0.5, w), 6);       // 3e9 B / 0.5 s / 1e9
+  EXPECT_DOUBLE_EQ(r.metric("gemm.tflops")->derive(0.004, w), 500);      // 2e12 / 0.004 / 1e12
+  EXPECT_DOUBLE_EQ(r.metric("launch.issue.us")->derive(2.5e-3, w), 2.5); // 2.5 ms / 1000
 }
 
 TEST(Catalogue, AxesAndDefaultsMatchTheTable) {
@@ -63,7 +63,8 @@ TEST(Catalogue, AxesAndDefaultsMatchTheTable) {
                           {"n", "8192"},
                           {"k", "8192"},
                           {"layout", "tn"},
-                          {"algos", "1"}}));
+                          {"algos", "8"},
+                          {"fast_accum", "false"}}));
   const auto& dtype = def("gemm").axes.front();
   EXPECT_EQ(dtype.choices,
             (std::vector<std::string>{"fp64", "fp32", "tf32", "fp16", "bf16", "fp8"}));
@@ -107,7 +108,8 @@ TEST(Resolve, BadParametersNameTheParameter) {
   EXPECT_EQ(message("gemm", {{"dtype", "int4"}}),
             "gemm: parameter 'dtype' = 'int4': expected one of fp64, fp32, tf32, fp16, bf16, fp8");
   EXPECT_EQ(message("gemm", {{"size", "1"}}),
-            "gemm: unknown parameter 'size' (parameters: dtype, m, n, k, layout, algos)");
+            "gemm: unknown parameter 'size' (parameters: dtype, m, n, k, layout, algos, "
+            "fast_accum)");
   EXPECT_NE(message("gemm", {{"m", "8k"}}).find("'m' = '8k': expected a whole number"),
             std::string::npos);
   EXPECT_NE(message("gemm", {{"m", "0"}}).find("at least 1"), std::string::npos);
@@ -117,6 +119,34 @@ TEST(Resolve, BadParametersNameTheParameter) {
   EXPECT_NE(message("hbm.copy", {{"bytes", "0.5"}}).find("'bytes'"), std::string::npos);
   EXPECT_NE(message("pcie.h2d", {{"engine", "dma"}}).find("expected one of ce, sm"),
             std::string::npos);
+}
+
+TEST(Resolve, FastAccumulationIsAnFp8Axis) {
+  const BenchmarkDef& gemm = def("gemm");
+  EXPECT_EQ(Registry::resolve(gemm, {{"dtype", "fp8"}, {"fast_accum", "true"}}).at("fast_accum"),
+            "true");
+  EXPECT_EQ(Registry::resolve(gemm, {{"dtype", "fp8"}, {"fast_accum", "Yes"}}).at("fast_accum"),
+            "true");
+  EXPECT_EQ(Registry::resolve(gemm, {{"dtype", "fp8"}}).at("fast_accum"), "false");
+  // Off is accepted on every dtype (it is what they do anyway).
+  EXPECT_EQ(Registry::resolve(gemm, {{"dtype", "bf16"}, {"fast_accum", "false"}}).at("fast_accum"),
+            "false");
+  auto message = [&](const Params& p) {
+    try {
+      Registry::resolve(gemm, p);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message({{"dtype", "fp8"}, {"fast_accum", "maybe"}}),
+            "gemm: parameter 'fast_accum' = 'maybe': expected true or false");
+  // On any other dtype the mode does not exist: refused, naming the dtype and the fix.
+  const std::string other = message({{"dtype", "bf16"}, {"fast_accum", "true"}});
+  EXPECT_NE(other.find("'fast_accum' = true applies to dtype fp8 only"), std::string::npos)
+      << other;
+  EXPECT_NE(other.find("dtype bf16"), std::string::npos) << other;
+  EXPECT_NE(message({{"fast_accum", "on"}}).find("fp8 only"), std::string::npos); // bf16 default
 }
 
 TEST(ParseBytes, UnitsAndErrors) {

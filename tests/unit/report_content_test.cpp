@@ -53,7 +53,7 @@ const std::vector<Row>& fixture_rows() {
       {"ERROR", "hbm-triad", "gpu3", "hbm.triad.gbps", "—", "≥ 2.80 TB/s", "", 0,
        "setup: GPU 3 fell off the bus\x01 (cudaErrorDevicesUnavailable)", std::nullopt,
        std::nullopt, std::nullopt, 2800, std::nullopt},
-      {"INCONCLUSIVE", "launch", "gpu0", "launch.stream.us", "median 2.98 us", "≤ 3 us",
+      {"INCONCLUSIVE", "launch", "gpu0", "launch.issue.us", "median 2.98 us", "≤ 3 us",
        "CI 2.9–3.1", 200,
        "95% interval 2.9–3.1 straddles the threshold ≤ 3 us after 200 samples (max_samples)", 2.98,
        2.9, 3.1, std::nullopt, 3},

@@ -128,7 +128,7 @@ inline report::Certificate sample_certificate() {
   // INCONCLUSIVE: a launch-latency clause (≤ 3 us, lower is better) whose interval 2.9–3.1
   // straddles 3 after the sampling budget (max_samples) was spent.
   report::Check undecided = fixture_check("launch", "gpu0", Verdict::inconclusive);
-  undecided.metric = "launch.stream.us";
+  undecided.metric = "launch.issue.us";
   undecided.params = "launches=1000";
   undecided.threshold.min.reset();
   undecided.threshold.max = 3;

@@ -21,7 +21,7 @@ const std::vector<std::string> kPerfKeys = {
     "gemm.fp64",     "gemm.fp32",    "gemm.tf32",  "gemm.fp16",      "gemm.bf16",
     "gemm.fp8",      "hbm.copy",     "hbm.triad",  "hbm.read",       "hbm.write",
     "pcie.h2d",      "pcie.d2h",     "pcie.bidir", "p2p.uni",        "p2p.bidir",
-    "launch.stream", "launch.graph", "nccl.busbw", "nccl.latency_us"};
+    "launch.issue", "launch.graph", "nccl.busbw", "nccl.latency_us"};
 
 std::string error_of(const std::string& yaml) {
   try {

@@ -51,7 +51,7 @@ SimNode test_node(const std::string& hostname = "test-host-01") {
                   {"hbm.copy", 2900},     {"hbm.triad", 3000},  {"hbm.read", 3100},
                   {"hbm.write", 2800},    {"pcie.h2d", 55},     {"pcie.d2h", 54},
                   {"pcie.bidir", 100},    {"p2p.uni", 400},     {"p2p.bidir", 780},
-                  {"launch.stream", 2.5}, {"launch.graph", 1.3}};
+                  {"launch.issue", 2.5}, {"launch.graph", 1.3}};
   n.peak = n.achievable;
   return n;
 }

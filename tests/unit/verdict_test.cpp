@@ -22,7 +22,7 @@ match: {gpu_count: 2, gpu_name: "NVIDIA H100 80GB HBM3", pcie: {gen: 5, width: 1
 method: {confidence: 0.95, min_samples: 10}
 clauses:
   - {id: hbm-triad, metric: hbm.triad.gbps, min: 2800}
-  - {id: launch, metric: launch.stream.us, max: 3}
+  - {id: launch, metric: launch.issue.us, max: 3}
   - {id: pcie-h2d, metric: pcie.h2d.gbps, min: 48}
   - {id: p2p, metric: p2p.uni.gbps, each: gpu-pair, min: 335}
   - {id: ecc, metric: inventory.ecc_uncorrected, max: 0}
@@ -106,7 +106,7 @@ Results healthy_results() {
     r.measurements.push_back(
         measurement("hbm.triad", "hbm.triad.gbps", {Scope::gpu, {g}}, samples(2950, 0.005)));
     r.measurements.push_back(
-        measurement("launch.stream", "launch.stream.us", {Scope::gpu, {g}}, samples(2.5, 0.01)));
+        measurement("launch.issue", "launch.issue.us", {Scope::gpu, {g}}, samples(2.5, 0.01)));
     r.measurements.push_back(
         measurement("pcie.h2d", "pcie.h2d.gbps", {Scope::gpu, {g}}, samples(55, 0.01)));
   }
@@ -191,7 +191,7 @@ TEST(Verdict, WholeIntervalBelowAMinimumFailsWithTheThrottleCause) {
 
 TEST(Verdict, WholeIntervalAboveAMaximumFails) {
   Results r = healthy_results();
-  measurement_of(r, "launch.stream", "gpu0").metrics["launch.stream.us"] = samples(4.0, 0.01);
+  measurement_of(r, "launch.issue", "gpu0").metrics["launch.issue.us"] = samples(4.0, 0.01);
   const auto& k = find(evaluate(unit_profile(), r), "launch", "gpu0");
   EXPECT_EQ(k.verdict, Verdict::fail);
   EXPECT_EQ(k.cause, ""); // no evidence of a cause: said so by the renderers, not invented

@@ -1,5 +1,6 @@
-// Kernel launch cost: N empty kernels launched back to back on a stream, or replayed from one
-// CUDA graph; the time per kernel between two events.
+// Kernel launch cost: N empty kernels issued back to back on a stream (launch.issue: the host's
+// issue rate), or replayed from one CUDA graph (launch.graph); the time per kernel between two
+// events.
 #include "harness/backends/cuda/device_buffer.hpp"
 #include "harness/backends/cuda/factories.hpp"
 #include "harness/backends/cuda/params.hpp"
@@ -50,7 +51,7 @@ public:
   LaunchInstance(const BenchmarkContext& ctx, const std::string& mode)
       : TimedInstance(target_gpu(ctx.target, 0)), graph_mode_(mode == "graph"),
         name_(fmt::format("launch.{}", mode)) {
-    if (mode != "stream" && mode != "graph")
+    if (mode != "issue" && mode != "graph")
       throw InternalError(fmt::format("launch: unknown mode '{}'", mode));
     launches_ = static_cast<int>(param_int(ctx.params, name_, "launches", 1, 1'000'000));
   }
@@ -75,8 +76,9 @@ public:
   }
 
   // No stream hold here, on purpose: launch cost is what is measured. The events bracket the
-  // launches as the host issues them, so the time is launch throughput (how fast kernels can be
-  // issued and retired back to back), divided by the count by the harness.
+  // launches as the host issues them; an empty kernel retires faster than the next is issued,
+  // so the time is the host's issue throughput (divided by the count by the harness), not the
+  // latency of one launch from call to kernel start.
   double sample() override {
     set_device(gpu_);
     start_->record(*stream_);
@@ -122,7 +124,8 @@ public:
             {"launches_per_sample", launches_},
             {"kernel", "empty, 1 block x 1 thread"},
             {"method", graph_mode_ ? "one CUDA graph of N kernel nodes, launched once per sample"
-                                   : "N cudaLaunchKernel calls back to back, no blocking kernel"}};
+                                   : "N cudaLaunchKernel calls back to back from one host thread, "
+                                     "no blocking kernel: the host's issue rate"}};
   }
 
   void corrupt_output_for_test() override { corrupted_ = true; }

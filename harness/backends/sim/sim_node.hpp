@@ -22,7 +22,7 @@ struct SimNode {
   std::map<std::string, double> peak;
   /// What a healthy card achieves with the best tools (same keys, same units).
   /// Keys: gemm.fp64 gemm.fp32 gemm.tf32 gemm.fp16 gemm.bf16 gemm.fp8 hbm.copy hbm.triad
-  /// hbm.read hbm.write pcie.h2d pcie.d2h pcie.bidir p2p.uni p2p.bidir launch.stream
+  /// hbm.read hbm.write pcie.h2d pcie.d2h pcie.bidir p2p.uni p2p.bidir launch.issue
   /// launch.graph nccl.busbw nccl.latency_us
   std::map<std::string, double> achievable;
   double noise_cv = 0.004;  ///< sample-to-sample coefficient of variation

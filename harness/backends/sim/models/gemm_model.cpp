@@ -49,6 +49,10 @@ public:
       skip_ = fmt::format("fp8 GEMM needs compute capability 8.9 or newer; GPU {} is {}", gpu, *cc);
       return;
     }
+    // FP8 fast accumulation: no sourced figure separates it from the accurate mode, so the
+    // node's gemm.fp8 figure stands for both (the CUDA instance widens its check instead).
+    // (Registry::resolve has already refused it on any other dtype.)
+    fast_accum_ = params_.count("fast_accum") && param("fast_accum") == "true";
     const double fault = sim_.faults().gemm_factor(gpu);
     const double shape = shape_factor(m_, n_, k_);
     rate_ = *tflops * 1e12 * fault * shape;
@@ -64,6 +68,8 @@ public:
     auto e = SimInstance::evidence();
     e["gemms_per_sample"] = gemms_;
     e["layout"] = params_.count("layout") ? params_.at("layout") : "";
+    if (dtype_ == "fp8")
+      e["fast_accum"] = fast_accum_;
     return e;
   }
 
@@ -79,6 +85,7 @@ private:
   }
 
   std::string dtype_;
+  bool fast_accum_ = false;
   double m_ = 0, n_ = 0, k_ = 0, rate_ = 1, gemms_ = 1;
 };
 

@@ -1,5 +1,5 @@
-// Simulated launch latency: the node's achievable microseconds per empty-kernel launch (stream)
-// or per graph node (graph). Host-bound, so clocks matter little.
+// Simulated launch cost: the node's achievable microseconds per empty-kernel launch at the host's
+// issue rate (issue) or per graph node (graph). Host-bound, so clocks matter little.
 #include "harness/backends/sim/models/models.hpp"
 #include "harness/backends/sim/models/sim_instance.hpp"
 
