@@ -253,6 +253,7 @@ GpuInfo probe_gpu(int index, const std::string& pci_bus_id) {
   GpuInfo g;
   g.index = index;
   g.unavailable["sm_count"] = "NVML does not report it; the CUDA runtime does";
+  g.unavailable["l2_cache_bytes"] = "NVML does not report it; the CUDA runtime does";
   Probe p(g.unavailable);
 
   std::string numa_reason;

@@ -29,6 +29,8 @@ struct GpuInfo {
   std::optional<std::string> name, uuid, serial, pci_bus_id;
   std::optional<std::uint64_t> memory_total_bytes, memory_free_bytes;
   std::optional<int> sm_count;
+  /// L2 cache: working sets it could hold measure the cache, not HBM (hbm.* refuses them).
+  std::optional<std::uint64_t> l2_cache_bytes;
   std::optional<std::string> compute_capability; ///< "9.0"
   std::optional<int> sm_clock_max_mhz, mem_clock_max_mhz, sm_clock_mhz, mem_clock_mhz;
   std::optional<double> power_limit_w, power_default_limit_w, power_draw_w;

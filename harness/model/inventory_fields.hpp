@@ -16,6 +16,7 @@ template <class G, class V> void for_each_gpu_field(G& g, V&& v) {
   v("memory_total_bytes", g.memory_total_bytes);
   v("memory_free_bytes", g.memory_free_bytes);
   v("sm_count", g.sm_count);
+  v("l2_cache_bytes", g.l2_cache_bytes);
   v("compute_capability", g.compute_capability);
   v("sm_clock_max_mhz", g.sm_clock_max_mhz);
   v("mem_clock_max_mhz", g.mem_clock_max_mhz);

@@ -3,6 +3,7 @@
 #include "harness/core/error.hpp"
 #include "harness/model/catalog.hpp"
 #include "harness/profile/health_metrics.hpp"
+#include "harness/profile/node_fit.hpp"
 #include "harness/profile/profile_decidable.hpp"
 #include "harness/profile/raw_profile.hpp"
 #include "harness/profile/yaml_guard.hpp"
@@ -401,4 +402,39 @@ Profile build(const RawFile& merged, const Registry& registry) {
 }
 
 } // namespace detail
+
+std::string NodeFitProblem::str() const {
+  return fmt::format("{}: clause '{}': {}", loc.str(), clause_id, reason);
+}
+
+std::vector<NodeFitProblem> node_fit_problems(const Registry& registry, const Profile& profile,
+                                              const Inventory& inventory) {
+  std::vector<NodeFitProblem> out;
+  for (const Clause& c : profile.clauses) {
+    const BenchmarkDef* def = c.is_health() ? nullptr : registry.find(c.benchmark);
+    if (!def || !def->fits)
+      continue;
+    // Point at the parameter the benchmark judged when there is one parameter; else the clause.
+    Loc at = c.locs.count("clause") ? c.locs.at("clause") : Loc{};
+    if (c.params.size() == 1 && c.locs.count("params." + c.params.begin()->first))
+      at = c.locs.at("params." + c.params.begin()->first);
+    for (const GpuInfo& gpu : inventory.gpus) {
+      std::string why = def->fits(c.resolved, gpu);
+      if (!why.empty())
+        out.push_back({c.id, gpu.index, at, std::move(why)});
+    }
+  }
+  return out;
+}
+
+void check_node_fit(const Registry& registry, const Profile& profile, const Inventory& inventory) {
+  const std::vector<NodeFitProblem> problems = node_fit_problems(registry, profile, inventory);
+  if (problems.empty())
+    return;
+  std::string text;
+  for (const auto& p : problems)
+    text += (text.empty() ? "" : "\n") + p.str();
+  throw InputError(text);
+}
+
 } // namespace gpucert::profile

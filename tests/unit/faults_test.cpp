@@ -130,7 +130,7 @@ gpu_defaults:
   name: NVIDIA H100 PCIe
   nvlink_links: 0
   unavailable: {uuid: x, serial: x, memory_total_bytes: x, memory_free_bytes: x, sm_count: x,
-    compute_capability: x, sm_clock_max_mhz: x, mem_clock_max_mhz: x, sm_clock_mhz: x,
+    l2_cache_bytes: x, compute_capability: x, sm_clock_max_mhz: x, mem_clock_max_mhz: x, sm_clock_mhz: x,
     mem_clock_mhz: x, power_limit_w: x, power_default_limit_w: x, power_draw_w: x,
     temperature_c: x, ecc_enabled: x, ecc_corrected_volatile: x, ecc_uncorrected_volatile: x,
     ecc_corrected_aggregate: x, ecc_uncorrected_aggregate: x, retired_pages_sbe: x,

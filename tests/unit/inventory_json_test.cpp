@@ -51,6 +51,7 @@ TEST(InventoryJson, HasTheSchemaAndEveryKey) {
                         "memory_total_bytes",
                         "memory_free_bytes",
                         "sm_count",
+                        "l2_cache_bytes",
                         "compute_capability",
                         "sm_clock_max_mhz",
                         "mem_clock_max_mhz",

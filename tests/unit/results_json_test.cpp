@@ -245,7 +245,7 @@ TEST(ResultsJson, FullFixtureCoversEveryStructField) {
   // The inventory is filled through for_each_gpu_field/for_each_node_field (full_fields.hpp): a
   // new optional field listed there is covered; a field outside those lists is not.
   EXPECT_EQ(sizeof(NvLinkPeer), 72u) << "NvLinkPeer changed";
-  EXPECT_EQ(sizeof(GpuInfo), 656u) << "GpuInfo changed";
+  EXPECT_EQ(sizeof(GpuInfo), 672u) << "GpuInfo changed";
   EXPECT_EQ(sizeof(NodeInfo), 376u) << "NodeInfo changed";
   EXPECT_EQ(sizeof(Inventory), 496u) << "Inventory changed";
 #else

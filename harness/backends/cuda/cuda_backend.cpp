@@ -70,12 +70,13 @@ Inventory CudaBackend::inventory() {
     // A GPU that failed during a run must not take the inventory after it down with it.
     if (const cudaError_t rc = cudaGetDeviceProperties(&prop, i); rc != cudaSuccess) {
       (void)cudaGetLastError();
-      g.unavailable["sm_count"] =
+      g.unavailable["sm_count"] = g.unavailable["l2_cache_bytes"] =
           fmt::format("cudaGetDeviceProperties: {}", cudaGetErrorString(rc));
       inv.gpus.push_back(std::move(g));
       continue;
     }
     set_field(g, "sm_count", g.sm_count, prop.multiProcessorCount);
+    set_field(g, "l2_cache_bytes", g.l2_cache_bytes, static_cast<std::uint64_t>(prop.l2CacheSize));
     // Where NVML could not say, the runtime can.
     if (!g.name)
       set_field(g, "name", g.name, std::string(prop.name));

@@ -3,9 +3,9 @@
 #include "harness/backends/cuda/checksum.hpp"
 #include "harness/backends/cuda/device_buffer.hpp"
 #include "harness/backends/cuda/factories.hpp"
-#include "harness/backends/cuda/l2_flusher.hpp"
 #include "harness/backends/cuda/params.hpp"
 #include "harness/backends/cuda/timed_instance.hpp"
+#include "harness/benchmarks/hbm_sizes.hpp"
 #include "kernels/hbm_kernels.cuh"
 #include "kernels/init_kernels.cuh"
 #include "kernels/pattern.cuh"
@@ -78,6 +78,11 @@ public:
       throw InputError(fmt::format("{}: parameter 'bytes' = {} is not a multiple of 16 (the "
                                    "kernels move 16-byte vectors)",
                                    name_, bytes_));
+    // cudaDevAttrL2CacheSize (device_info): arrays L2 could hold measure the cache, not HBM.
+    const std::string refusal = hbm_l2_refusal(name_, bytes_, device_.l2_bytes,
+                                               fmt::format("GPU {} ({})", gpu_, device_.name));
+    if (!refusal.empty())
+      throw InputError(refusal);
   }
 
   ~HbmInstance() override { drain(); }
@@ -110,16 +115,10 @@ public:
     GPUCERT_CUDA_CHECK(kernels::hbm_blocks_per_sm(op_.op, &per_sm));
     blocks_ = static_cast<unsigned>(std::max(per_sm, 1) * std::max(device_.sm_count, 1));
 
-    // Working sets that L2 could hold are measured cold: one pass per sample, L2 flushed first.
-    // The default (1 GiB per array) is about 20x an H100's L2 and needs neither.
+    // Arrays are at least 4 x L2 (the constructor refuses smaller ones), so passes stream from
+    // HBM without an L2 flush: as many as move about 8 GB per sample.
     const double moved = static_cast<double>(bytes_) * arrays;
-    if (moved < 4.0 * static_cast<double>(device_.l2_bytes)) {
-      flusher_.emplace(device_);
-      passes_ = 1;
-    } else {
-      passes_ =
-          std::clamp(static_cast<int>(std::ceil(kTargetBytesPerSample / moved)), 1, kMaxPasses);
-    }
+    passes_ = std::clamp(static_cast<int>(std::ceil(kTargetBytesPerSample / moved)), 1, kMaxPasses);
     // One untimed pass: kernels load lazily, and loading one while the blocking kernel holds
     // the device could wait for it (CUDA lazy-loading caveat), so every kernel a sample
     // launches runs once here first.
@@ -135,8 +134,6 @@ public:
 
   double sample() override {
     set_device(gpu_);
-    if (flusher_)
-      flusher_->flush(*stream_);
     if (op_.op == HbmOp::read)
       GPUCERT_CUDA_CHECK(cudaMemsetAsync(sum_.get(), 0, sizeof(std::uint64_t), stream_->get()));
     const kernels::HbmArgs a = args();
@@ -187,7 +184,9 @@ public:
             {"blocks", blocks_},
             {"threads_per_block", kernels::kHbmThreads},
             {"access_bytes", 16},
-            {"l2_flushed_per_sample", flusher_.has_value()}};
+            {"l2_bytes", device_.l2_bytes},
+            {"min_bytes_per_array", kHbmMinL2Multiple * static_cast<double>(device_.l2_bytes)},
+            {"stream_hold", hold_ ? hold_->evidence() : nlohmann::json(nullptr)}};
   }
 
   void corrupt_output_for_test() override {
@@ -219,7 +218,6 @@ private:
   std::uint64_t bytes_ = 0;
   std::vector<DeviceBuffer> inputs_;
   DeviceBuffer output_, sum_;
-  std::optional<L2Flusher> flusher_;
   unsigned blocks_ = 0;
   int passes_ = 1;
 };

@@ -2,6 +2,7 @@
 // gpuN:hbm fault; each kernel launch adds a few microseconds (visible only at small sizes).
 #include "harness/backends/sim/models/models.hpp"
 #include "harness/backends/sim/models/sim_instance.hpp"
+#include "harness/benchmarks/hbm_sizes.hpp"
 #include "harness/core/error.hpp"
 
 #include <algorithm>
@@ -24,7 +25,6 @@ constexpr Pattern kPatterns[] = {{"copy", "hbm.copy", 2, 2}, {"scale", "hbm.copy
                                  {"read", "hbm.read", 1, 1}, {"write", "hbm.write", 1, 1}};
 
 constexpr double kLaunchSeconds = 3e-6;
-constexpr double kL2Bytes = 50e6;       ///< H100/H200
 constexpr double kBytesPerSample = 8e9; ///< passes per sample move about this much (CUDA: same)
 
 class HbmModel : public SimInstance {
@@ -36,12 +36,18 @@ public:
     if (!pattern_)
       throw InternalError("sim/hbm: unknown op '" + op + "'");
     bytes_ = param_number("bytes");
-    // As the CUDA instance: as many passes as move ~8 GB (1..64); a working set L2 could hold
-    // is measured cold, one pass per sample.
+    // As the CUDA instance: arrays the GPU's L2 (node file) could hold are refused, an ERROR
+    // naming the L2 size; they would measure the cache.
+    const int gpu = target_.gpus.at(0);
+    const GpuInfo& info = sim_.gpu_info(gpu);
+    const std::string refusal = hbm_l2_refusal(
+        "hbm." + op, static_cast<std::uint64_t>(bytes_), info.l2_cache_bytes.value_or(0),
+        fmt::format("GPU {}{}", gpu, info.name ? " (" + *info.name + ")" : ""));
+    if (!refusal.empty())
+      throw InputError(refusal);
+    // As many passes as move ~8 GB (1..64).
     const double pass = pattern_->counted * bytes_;
-    passes_ = pattern_->arrays * bytes_ < 4 * kL2Bytes
-                  ? 1
-                  : std::clamp(std::round(kBytesPerSample / pass), 1.0, 64.0);
+    passes_ = std::clamp(std::round(kBytesPerSample / pass), 1.0, 64.0);
     work_.bytes = pass * passes_;
     work_.items = passes_;
     const auto gbps = achievable(pattern_->figure);
