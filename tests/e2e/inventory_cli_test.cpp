@@ -115,7 +115,8 @@ TEST(InventoryCli, NonexistentGpuInAFaultExits2NamingTheToken) {
 
 TEST(InventoryCli, BadInputExits2) {
   // Each refusal names the option, the token or the file; nothing is printed on stdout.
-  const std::string nodes = "h100-pcie-80gb-1x, h100-sxm5-80gb-8x, h200-sxm-141gb-8x";
+  const std::string nodes =
+      "h100-nvl-94gb-1x, h100-pcie-80gb-1x, h100-sxm5-80gb-8x, h200-sxm-141gb-8x";
   const std::string sim = "h100-sxm5-80gb-8x";
   for (const auto& [args, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
            {{"inventory", "--bogus"}, "The following argument was not expected: --bogus"},

@@ -335,8 +335,8 @@ TEST(RunCli, BadInputExitsTwo) {
       {"run", "--profile", kStandard, "--simulate", "no-such-node", "--out", none + "/out"});
   EXPECT_EQ(bad_node.rc, 2) << bad_node.err;
   EXPECT_THAT(bad_node.err, HasSubstr("--simulate no-such-node: no such simulator node (built-in "
-                                      "nodes: h100-pcie-80gb-1x, h100-sxm5-80gb-8x, "
-                                      "h200-sxm-141gb-8x)"));
+                                      "nodes: h100-nvl-94gb-1x, h100-pcie-80gb-1x, "
+                                      "h100-sxm5-80gb-8x, h200-sxm-141gb-8x)"));
   EXPECT_FALSE(fs::exists(none + "/out"));
   fs::remove_all(bad_fault.dir);
   fs::remove_all(none);

@@ -5,6 +5,7 @@
 #include "harness/backends/sim/models/collective_figures.hpp"
 #include "harness/core/error.hpp"
 
+#include <algorithm>
 #include <fmt/core.h>
 
 namespace gpucert::gputest {
@@ -142,6 +143,52 @@ std::optional<Bounds> busbw_bounds(const sim::SimNode& node, const coll::Collect
          << fmt::format("{:.4g} {} is {} ({}); bounds [{:.4g}, {:.4g}] {} = {}", value, b.unit,
                         high ? "above the ceiling" : "below the floor",
                         high ? b.high_means : b.low_means, b.lo, b.hi, b.unit, b.basis);
+}
+
+const std::vector<std::string>& check_figures() {
+  static const std::vector<std::string> figures = {"gemm.bf16", "gemm.fp8", "hbm.copy", "pcie.h2d",
+                                                   "pcie.d2h"};
+  return figures;
+}
+
+std::optional<double> acceptance_floor(const sim::SimNode& node, const std::string& key) {
+  return figure(node.acceptance, key);
+}
+
+nlohmann::json sku_json(const Sku& s) {
+  nlohmann::json out = {{"schema", "gpucert/sku/v1"}, {"card", s.gpu_name}};
+  if (!s.node) {
+    out["node"] = nullptr;
+    out["why"] = s.skip_reason;
+    return out;
+  }
+  const sim::SimNode& node = *s.node;
+  out["node"] = node.name;
+  out["node_file"] = fmt::format("harness/backends/sim/nodes/{}.yaml", node.name);
+  out["description"] = node.description;
+  out["gpu_count"] = node.gpu_count;
+  nlohmann::json figs = nlohmann::json::object();
+  for (const auto& key : check_figures()) {
+    std::string why;
+    const auto b = throughput_bounds(node, key, "", true, &why);
+    if (!b)
+      throw InternalError(why); // parse_node requires every figure of every node file
+    const auto floor = acceptance_floor(node, key);
+    figs[key] = {{"peak", node.peak.at(key)},
+                 {"achievable", node.achievable.at(key)},
+                 {"tier_floor", b->lo},
+                 {"tier_ceiling", b->hi},
+                 {"acceptance", floor ? nlohmann::json(*floor) : nlohmann::json(nullptr)}};
+  }
+  // A key outside the check's figures would be a floor nobody checks: name it, and the check
+  // refuses it (ci/gpu_check_table.py), as the tier's SKU test does.
+  nlohmann::json unchecked = nlohmann::json::array();
+  for (const auto& [key, _] : node.acceptance)
+    if (std::find(check_figures().begin(), check_figures().end(), key) == check_figures().end())
+      unchecked.push_back(key);
+  out["figures"] = figs;
+  out["acceptance_unchecked"] = unchecked;
+  return out;
 }
 
 } // namespace gpucert::gputest

@@ -8,8 +8,10 @@
 #include "harness/collectives/collective.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gpucert::gputest {
 
@@ -78,5 +80,20 @@ std::optional<Bounds> busbw_bounds(const sim::SimNode& node, const coll::Collect
 
 /// EXPECT_TRUE(within(...)): the value and the bounds with their basis on failure.
 ::testing::AssertionResult within(double value, const Bounds& b);
+
+/// The figures the device check (ci/gpu-check.sh, ci/gpu_check_table.py) compares with PyTorch:
+/// throughputs both measure the same way on one card. A node file's `acceptance:` names only
+/// these.
+const std::vector<std::string>& check_figures();
+
+/// The device check's floor on `key` for this node's card (the node file's `acceptance:`), or
+/// nullopt when it sets none (then only the ratio to PyTorch is checked).
+std::optional<double> acceptance_floor(const sim::SimNode& node, const std::string& key);
+
+/// The SKU-table entry of a card as the device check reads it (gpucert-sku prints this):
+/// the card, its node file, and for each check figure the peak, achievable, the tier's bounds
+/// at the reference configuration and the acceptance floor (null when none). For a card
+/// without an entry: "node" is null and "why" says so.
+nlohmann::json sku_json(const Sku& s);
 
 } // namespace gpucert::gputest

@@ -6,6 +6,7 @@
 #include "harness/collectives/collective.hpp"
 #include "tests/gpu/sku_bounds.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 namespace gpucert {
@@ -17,6 +18,7 @@ TEST(GpuSku, EachShippedCardFindsItsNodeFileByItsDeviceName) {
   const std::pair<const char*, const char*> cards[] = {
       {"NVIDIA H100 80GB HBM3", "h100-sxm5-80gb-8x"},
       {"NVIDIA H100 PCIe", "h100-pcie-80gb-1x"},
+      {"NVIDIA H100 NVL", "h100-nvl-94gb-1x"},
       {"NVIDIA H200", "h200-sxm-141gb-8x"},
   };
   for (const auto& [card, node] : cards) {
@@ -31,7 +33,7 @@ TEST(GpuSku, EachShippedCardFindsItsNodeFileByItsDeviceName) {
 }
 
 TEST(GpuSku, AnUnknownCardSkipsTheNumberChecksSayingWhy) {
-  for (const char* card : {"NVIDIA A100-SXM4-80GB", "NVIDIA H100 NVL", "NVIDIA H100", ""}) {
+  for (const char* card : {"NVIDIA A100-SXM4-80GB", "NVIDIA H200 NVL", "NVIDIA H100", ""}) {
     const gputest::Sku s = sku_for(card);
     EXPECT_FALSE(s.node.has_value()) << "names match exactly: '" << card << "'";
     EXPECT_NE(s.skip_reason.find(std::string("no SKU entry for ") + card + " in the node files"),
@@ -127,6 +129,62 @@ TEST(GpuSku, BoundsAreTheDocumentedFactorsOfTheNodeFigures) {
   EXPECT_DOUBLE_EQ(ag->hi, 1.05 * 450) << "a ring's busbw is bounded by the wire";
   EXPECT_FALSE(gputest::busbw_bounds(sxm, ar, 1, &why).has_value());
   EXPECT_NE(why.find("one rank"), std::string::npos) << why;
+}
+
+// The device check's floors (node files' `acceptance:`) are the targets of issue 10, only on
+// figures the check compares with PyTorch, and each lies between the tier's floor and what a
+// healthy card reaches: a floor above `achievable` would fail good cards, one below the tier's
+// floor would pass a code bug the tier catches.
+TEST(GpuSku, AcceptanceFloorsAreTheIssueTargetsAndLieBetweenTheTierFloorAndAchievable) {
+  const auto& figures = gputest::check_figures();
+  for (const auto& name : sim::builtin_node_names()) {
+    SCOPED_TRACE(name);
+    const sim::SimNode node = sim::load_builtin_node(name);
+    for (const auto& [key, floor] : node.acceptance) {
+      EXPECT_NE(std::find(figures.begin(), figures.end(), key), figures.end())
+          << key << ": the device check compares no such figure";
+      std::string why;
+      const auto b = gputest::throughput_bounds(node, key, "x", true, &why);
+      ASSERT_TRUE(b.has_value()) << key << ": " << why;
+      EXPECT_GE(floor, b->lo) << key << ": below the GPU tier's floor";
+      EXPECT_LE(floor, node.achievable.at(key)) << key << ": above what a healthy card reaches";
+      EXPECT_EQ(gputest::acceptance_floor(node, key), floor);
+    }
+  }
+  const sim::SimNode sxm = sim::load_builtin_node("h100-sxm5-80gb-8x");
+  const std::map<std::string, double> h100 = {{"gemm.bf16", 780},
+                                              {"gemm.fp8", 1300},
+                                              {"hbm.copy", 2850},
+                                              {"pcie.h2d", 50},
+                                              {"pcie.d2h", 50}};
+  EXPECT_EQ(sxm.acceptance, h100);
+  const sim::SimNode h200 = sim::load_builtin_node("h200-sxm-141gb-8x");
+  EXPECT_EQ(h200.acceptance, (std::map<std::string, double>{{"hbm.copy", 4000}}));
+  // No targets were set for these cards: the check compares with PyTorch only.
+  EXPECT_TRUE(sim::load_builtin_node("h100-pcie-80gb-1x").acceptance.empty());
+  EXPECT_TRUE(sim::load_builtin_node("h100-nvl-94gb-1x").acceptance.empty());
+  EXPECT_FALSE(gputest::acceptance_floor(h200, "gemm.bf16").has_value());
+}
+
+TEST(GpuSku, TheCheckReadsTheEntryAsJson) {
+  const auto j = gputest::sku_json(sku_for("NVIDIA H100 80GB HBM3"));
+  EXPECT_EQ(j.at("node"), "h100-sxm5-80gb-8x");
+  EXPECT_EQ(j.at("node_file"), "harness/backends/sim/nodes/h100-sxm5-80gb-8x.yaml");
+  EXPECT_EQ(j.at("gpu_count"), 8);
+  const auto& bf16 = j.at("figures").at("gemm.bf16");
+  EXPECT_DOUBLE_EQ(bf16.at("peak").get<double>(), 989);
+  EXPECT_DOUBLE_EQ(bf16.at("achievable").get<double>(), 795);
+  EXPECT_DOUBLE_EQ(bf16.at("tier_floor").get<double>(), 0.8 * 795);
+  EXPECT_DOUBLE_EQ(bf16.at("tier_ceiling").get<double>(), 1.05 * 989);
+  EXPECT_DOUBLE_EQ(bf16.at("acceptance").get<double>(), 780);
+  EXPECT_EQ(j.at("figures").size(), gputest::check_figures().size());
+  EXPECT_TRUE(j.at("acceptance_unchecked").empty());
+  const auto nvl = gputest::sku_json(sku_for("NVIDIA H100 NVL"));
+  EXPECT_TRUE(nvl.at("figures").at("hbm.copy").at("acceptance").is_null());
+  EXPECT_DOUBLE_EQ(nvl.at("figures").at("hbm.copy").at("peak").get<double>(), 3900);
+  const auto unknown = gputest::sku_json(sku_for("NVIDIA A100-SXM4-80GB"));
+  EXPECT_TRUE(unknown.at("node").is_null());
+  EXPECT_NE(unknown.at("why").get<std::string>().find("no SKU entry"), std::string::npos);
 }
 
 } // namespace

@@ -35,11 +35,11 @@ std::string error_of(const std::string& yaml) {
 /// A valid node text with `replace` substituted for `find` (to break one thing at a time).
 std::string builtin_text_with(const std::string& find, const std::string& replace);
 
-TEST(SimNodes, BuiltinsAreTheThreeSkus) {
+TEST(SimNodes, BuiltinsAreTheFourSkus) {
   const auto names = builtin_node_names();
   const std::set<std::string> got(names.begin(), names.end());
-  EXPECT_EQ(got,
-            (std::set<std::string>{"h100-pcie-80gb-1x", "h100-sxm5-80gb-8x", "h200-sxm-141gb-8x"}));
+  EXPECT_EQ(got, (std::set<std::string>{"h100-nvl-94gb-1x", "h100-pcie-80gb-1x",
+                                        "h100-sxm5-80gb-8x", "h200-sxm-141gb-8x"}));
 }
 
 TEST(SimNodes, EachLoadsWithEveryFieldGivenOrExplained) {
@@ -151,6 +151,40 @@ TEST(SimNodes, H200HasMoreAndFasterMemory) {
   EXPECT_EQ(h200.inventory.gpus.at(0).memory_total_bytes, 143771ull * 1024 * 1024);
   EXPECT_DOUBLE_EQ(h200.peak.at("hbm.triad"), 4800);
   EXPECT_NEAR(h200.achievable.at("hbm.triad"), 4170, 1);
+}
+
+TEST(SimNodes, H100NvlIsTheDatasheetCard) {
+  const SimNode nvl = load_builtin_node("h100-nvl-94gb-1x");
+  const SimNode pcie = load_builtin_node("h100-pcie-80gb-1x");
+  EXPECT_EQ(nvl.gpu_count, 1);
+  EXPECT_EQ(nvl.interconnect, "pcie");
+  const auto& g = nvl.inventory.gpus.at(0);
+  EXPECT_EQ(g.name, "NVIDIA H100 NVL");
+  EXPECT_EQ(g.memory_total_bytes, 95830ull * 1024 * 1024);
+  EXPECT_EQ(g.sm_count, 132);
+  EXPECT_EQ(g.power_limit_w, 400);
+  EXPECT_EQ(g.nvlink_links_total, 0);
+  EXPECT_DOUBLE_EQ(nvl.peak.at("gemm.bf16"), 835.5); // datasheet 1,671 with sparsity
+  EXPECT_DOUBLE_EQ(nvl.peak.at("hbm.copy"), 3900);
+  for (const char* k : {"gemm.bf16", "gemm.fp8", "hbm.copy"}) {
+    EXPECT_GT(nvl.peak.at(k), pcie.peak.at(k)) << k;
+    EXPECT_LT(nvl.achievable.at(k), nvl.peak.at(k)) << k;
+  }
+}
+
+// `acceptance:` (the device check's floors) is optional, names figures only, each > 0.
+TEST(SimNodes, AcceptanceFloorsAreOptionalFiguresAboveZero) {
+  EXPECT_TRUE(load_builtin_node("h100-pcie-80gb-1x").acceptance.empty());
+  EXPECT_DOUBLE_EQ(load_builtin_node("h100-sxm5-80gb-8x").acceptance.at("gemm.bf16"), 780);
+  const std::string base = embedded::sim_nodes().at("h100-pcie-80gb-1x.yaml");
+  const SimNode with = parse_node(base + "acceptance:\n  hbm.copy: 1700\n", "test.yaml");
+  EXPECT_EQ(with.acceptance, (std::map<std::string, double>{{"hbm.copy", 1700}}));
+  std::string msg = error_of(base + "acceptance:\n  hbm.cpy: 1700\n");
+  EXPECT_NE(msg.find("unknown key 'hbm.cpy' in acceptance"), std::string::npos) << msg;
+  msg = error_of(base + "acceptance:\n  hbm.copy: 0\n");
+  EXPECT_NE(msg.find("acceptance.hbm.copy: must be a number > 0"), std::string::npos) << msg;
+  msg = error_of(base + "acceptance: 1700\n");
+  EXPECT_NE(msg.find("acceptance must be a mapping"), std::string::npos) << msg;
 }
 
 TEST(SimNodes, UnknownNameListsTheBuiltins) {

@@ -232,7 +232,7 @@ SimNode parse_node(const std::string& yaml_text, const std::string& source) {
   r.map(root, "a simulator node");
   r.only(root,
          {"schema", "name", "description", "interconnect", "nvls", "model", "node", "nvswitches",
-          "nvlink_links_per_switch", "gpu_defaults", "gpus", "peak", "achievable"},
+          "nvlink_links_per_switch", "gpu_defaults", "gpus", "peak", "achievable", "acceptance"},
          "the node description");
 
   const YAML::Node schema = r.required(root, "schema", "the node description");
@@ -361,6 +361,14 @@ SimNode parse_node(const std::string& yaml_text, const std::string& source) {
   node.peak = read_perf(r, r.required(root, "peak", "the node description"), "peak");
   node.achievable =
       read_perf(r, r.required(root, "achievable", "the node description"), "achievable");
+  if (const auto a = root["acceptance"]) { // optional, any subset of the figures
+    r.map(a, "acceptance");
+    r.only(a, builtin_models().figures, "acceptance");
+    for (const auto& kv : a) {
+      const std::string key = r.key(kv.first, "acceptance");
+      node.acceptance[key] = r.positive(kv.second, "acceptance." + key);
+    }
+  }
   return node;
 }
 

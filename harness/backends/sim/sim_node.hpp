@@ -25,6 +25,11 @@ struct SimNode {
   /// hbm.read hbm.write pcie.h2d pcie.d2h pcie.bidir p2p.uni p2p.bidir launch.issue
   /// launch.graph nccl.busbw nccl.latency_us
   std::map<std::string, double> achievable;
+  /// The device check's floors (ci/gpu-check.sh): what gpucert must reach on this card at the
+  /// figure's reference configuration, besides 0.98 x PyTorch in the same run. Same keys and
+  /// units as `achievable`, throughputs only; optional, usually a few keys. The simulator reads
+  /// none of it; the GPU tier's SKU test keeps each between the tier's floor and `achievable`.
+  std::map<std::string, double> acceptance;
   double noise_cv = 0.004;  ///< sample-to-sample coefficient of variation
   double gpu_spread = 0.02; ///< per-GPU silicon spread (deterministic per index)
   std::string interconnect; ///< "nvswitch" or "pcie"
