@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   gpucert::cli::Commands cmds;
   gpucert::cli::add_inventory(app, cmds);
   gpucert::cli::add_run(app, cmds);
+  gpucert::cli::add_plan(app, cmds);
   gpucert::cli::add_evaluate(app, cmds);
   gpucert::cli::add_report(app, cmds);
   gpucert::cli::add_profile(app, cmds);

@@ -6,14 +6,18 @@
 #include "harness/certify/atomic_file.hpp"
 #include "harness/certify/plan.hpp"
 #include "harness/certify/progress.hpp"
+#include "harness/certify/round_runner.hpp"
+#include "harness/certify/schedule.hpp"
 #include "harness/certify/stop_signal.hpp"
 #include "harness/core/error.hpp"
 #include "harness/evaluate/evaluate.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <ctime>
 #include <fmt/core.h>
+#include <mutex>
 #include <thread>
 
 extern char** environ;
@@ -57,6 +61,15 @@ void save(const Results& r, const RunOptions& opts) {
     write_file_atomic(opts.results_path, to_json(r).dump(1) + "\n");
 }
 
+/// A measurement a signal ended says so, not "decided".
+void mark_interrupted(Results& r, std::size_t first) {
+  if (stop_signal() == 0)
+    return;
+  for (std::size_t i = first; i < r.measurements.size(); ++i)
+    if (r.measurements[i].stop_reason == "decided")
+      r.measurements[i].stop_reason = "interrupted (" + stop_signal_name() + ")";
+}
+
 void pace(double seconds) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   while (std::chrono::steady_clock::now() < until && stop_signal() == 0)
@@ -94,34 +107,58 @@ RunOutput run_certification(const Registry& registry, const profile::Profile& pr
               {"tier", profile::to_string(profile.tier)},
               {"policy", policy_for(profile.method, profile.tier, 0).to_json()},
               {"planned_measurements", planned.size()}};
+
+  const std::vector<Round> rounds = schedule(planned);
+  r.method["planned_rounds"] = rounds.size();
   save(r, opts);
 
   Progress progress(opts.progress);
+  std::mutex progress_mutex; // lanes of a round report from their own threads
+  auto round_budget = [&](const Round& round) {
+    double s = 0;
+    for (std::size_t i : round.lanes)
+      s = std::max(s, planned[i].policy.max_seconds);
+    return s;
+  };
   double budget_left = 0;
-  for (const auto& p : planned)
-    budget_left += p.policy.max_seconds;
+  for (const auto& round : rounds)
+    budget_left += round_budget(round);
   try {
-    for (std::size_t i = 0; i < planned.size() && stop_signal() == 0; ++i) {
-      const PlannedMeasurement& p = planned[i];
-      const int index = static_cast<int>(i) + 1, total = static_cast<int>(planned.size());
+    for (std::size_t ri = 0; ri < rounds.size() && stop_signal() == 0; ++ri) {
+      const Round& round = rounds[ri];
+      const int index = static_cast<int>(ri) + 1, total = static_cast<int>(rounds.size());
       const double t0 = backend.now_seconds();
-      const double later = budget_left - p.policy.max_seconds;
-      progress.update(index, total, p.label, 0, budget_left, true);
-      Decided verdict_rule;
-      if (!p.sustained)
-        verdict_rule = evaluate::decided_rule(p.clauses, judging);
-      // Asked after every sample once min_samples are in: also where a signal ends the window.
-      Decided rule = [&](const Measurement& m) {
-        progress.update(index, total, p.label, static_cast<int>(m.seconds.size()),
-                        later + std::max(0.0, p.policy.max_seconds - (backend.now_seconds() - t0)));
-        if (stop_signal() != 0)
-          return Look::decided;
-        return verdict_rule ? verdict_rule(m) : Look::undecided;
+      const double budget = round_budget(round);
+      const double later = budget_left - budget;
+      progress.update(index, total, round.label, 0, budget_left, true);
+      std::vector<const PlannedMeasurement*> lanes;
+      for (std::size_t i : round.lanes)
+        lanes.push_back(&planned[i]);
+      const RuleFor rule_for = [&](std::size_t lane) -> Decided {
+        const PlannedMeasurement& p = *lanes[lane];
+        Decided verdict_rule;
+        if (!p.sustained)
+          verdict_rule = evaluate::decided_rule(p.clauses, judging);
+        // Asked after every sample once min_samples are in: also where a signal ends the window.
+        return [&, verdict_rule, lane](const Measurement& m) {
+          if (lane == 0) {
+            const std::lock_guard<std::mutex> lock(progress_mutex);
+            progress.update(index, total, round.label, static_cast<int>(m.seconds.size()),
+                            later + std::max(0.0, budget - (backend.now_seconds() - t0)));
+          }
+          if (stop_signal() != 0)
+            return Look::decided;
+          return verdict_rule ? verdict_rule(m) : Look::undecided;
+        };
       };
-      Measurement m = measure(backend, *p.def, p.params, p.target, p.policy, rule);
-      if (stop_signal() != 0 && m.stop_reason == "decided")
-        m.stop_reason = "interrupted (" + stop_signal_name() + ")";
-      r.measurements.push_back(std::move(m));
+      const std::size_t first = r.measurements.size();
+      try {
+        run_round(backend, lanes, rule_for, r.measurements);
+      } catch (...) {
+        mark_interrupted(r, first);
+        throw;
+      }
+      mark_interrupted(r, first);
       budget_left = later;
       save(r, opts);
       if (opts.pace_seconds > 0)

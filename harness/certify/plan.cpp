@@ -36,7 +36,8 @@ std::vector<PlannedMeasurement> plan(const Registry& registry, const profile::Pr
       continue; // validated profiles only name registered benchmarks
     for (const Target& t : targets_for(c.each, gpus)) {
       auto same = [&](const PlannedMeasurement& p) {
-        return p.def == def && p.params == c.resolved && p.target == t;
+        return p.def == def && p.params == c.resolved && p.target == t &&
+               p.concurrency == c.concurrency;
       };
       auto it = std::find_if(out.begin(), out.end(), same);
       if (it == out.end()) {
@@ -44,12 +45,13 @@ std::vector<PlannedMeasurement> plan(const Registry& registry, const profile::Pr
         p.def = def;
         p.params = c.resolved;
         p.target = t;
+        p.concurrency = c.concurrency;
         Measurement probe;
         probe.benchmark = def->name;
         probe.params = c.resolved;
         probe.target = t;
         p.key = probe.key();
-        p.label = c.id + " " + t.label();
+        p.label = c.id + " " + t.label() + (c.concurrency == Concurrency::one ? " alone" : "");
         out.push_back(std::move(p));
         it = std::prev(out.end());
       }

@@ -16,9 +16,10 @@ struct PlannedMeasurement {
   Target target;
   std::vector<profile::Clause> clauses; ///< every clause this measurement decides
   SamplingPolicy policy;
-  bool sustained = false; ///< runs its full duration: no early stop
-  std::string key;        ///< benchmark[params]@target
-  std::string label;      ///< "hbm-triad gpu5" for progress lines
+  bool sustained = false;                     ///< runs its full duration: no early stop
+  Concurrency concurrency = Concurrency::all; ///< from its clauses (all share it)
+  std::string key;                            ///< benchmark[params]@target
+  std::string label;                          ///< "hbm-triad gpu5" for progress lines
 };
 
 /// Measurements for `profile` on `gpus`, in clause order then target order. Health clauses

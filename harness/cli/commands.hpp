@@ -30,6 +30,7 @@ void add_profile_options(CLI::App* app, std::string& profile,
 
 void add_inventory(CLI::App& app, Commands& cmds);
 void add_run(CLI::App& app, Commands& cmds);
+void add_plan(CLI::App& app, Commands& cmds);
 void add_evaluate(CLI::App& app, Commands& cmds);
 void add_report(CLI::App& app, Commands& cmds);
 void add_profile(CLI::App& app, Commands& cmds);

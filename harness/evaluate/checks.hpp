@@ -30,6 +30,8 @@ report::Check sibling_check(const profile::Clause& c, const profile::Profile& p,
 /// The last measurement of the clause's benchmark with its resolved parameters on `t` (a rerun
 /// supersedes an earlier one); nullptr when there is none (measurement_lookup.cpp).
 const Measurement* find_measurement(const Results& r, const profile::Clause& c, const Target& t);
+/// Why find_measurement found nothing: "not measured", or the concurrency that was measured.
+std::string not_measured_reason(const Results& r, const profile::Clause& c, const Target& t);
 
 /// Canonical parameters as a check shows them: "dtype=bf16 k=8192 ...".
 std::string params_text(const Params& p);

@@ -181,7 +181,7 @@ Check benchmark_check(const profile::Clause& c, const profile::Profile& p, const
   if (!m) {
     k.verdict = Verdict::error;
     k.message = r.complete
-                    ? "not measured"
+                    ? detail::not_measured_reason(r, c, t)
                     : fmt::format("not reached: run interrupted ({})",
                                   r.incomplete_reason.empty() ? "incomplete" : r.incomplete_reason);
     return k;

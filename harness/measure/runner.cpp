@@ -6,6 +6,7 @@
 #include "harness/measure/lifecycle.hpp"
 #include "harness/stats/interval.hpp"
 
+#include <algorithm>
 #include <fmt/core.h>
 
 namespace gpucert {
@@ -39,7 +40,8 @@ std::map<int, TelemetrySummary> telemetry_unavailable(const Target& target,
 } // namespace
 
 Measurement measure(Backend& backend, const BenchmarkDef& def, const Params& params,
-                    const Target& target, const SamplingPolicy& policy, const Decided& decided) {
+                    const Target& target, const SamplingPolicy& policy, const Decided& decided,
+                    const Hold& hold) {
   Measurement m;
   m.benchmark = def.name;
   m.params = Registry::resolve(def, params); // bad parameters are input errors: they throw
@@ -48,8 +50,16 @@ Measurement measure(Backend& backend, const BenchmarkDef& def, const Params& par
   for (const auto& metric : def.metrics)
     m.metrics[metric.name] = {};
 
-  const double t0 = backend.now_seconds();
+  // The time budget counts warm-up and samples, not set-up: allocation, algorithm search and
+  // communicator init cost what they cost and must not eat the samples a verdict needs.
+  double t0 = backend.now_seconds();
   auto elapsed = [&] { return backend.now_seconds() - t0; };
+  double phase_start = t0;
+  auto phase_end = [&](const char* phase) { // durations on the backend's clock, for `gpucert plan`
+    const double now = backend.now_seconds();
+    m.phase_seconds[phase] += std::max(0.0, now - phase_start);
+    phase_start = now;
+  };
   auto finish = [&](const std::string& stop_reason) {
     if (m.stop_reason.empty())
       m.stop_reason = stop_reason;
@@ -60,6 +70,8 @@ Measurement measure(Backend& backend, const BenchmarkDef& def, const Params& par
   };
 
   Prepared prepared = prepare(backend, def, m.params, target);
+  phase_end("setup");
+  t0 = backend.now_seconds();
   prepared.outcome.record(m);
   if (!prepared.outcome.ok())
     return finish(m.status == MeasurementStatus::skipped ? "skipped" : "error");
@@ -70,6 +82,7 @@ Measurement measure(Backend& backend, const BenchmarkDef& def, const Params& par
   m.items_per_sample = work.items;
 
   const Outcome warmed = warm_up(inst, policy, elapsed, m.warmup_samples);
+  phase_end("warmup");
   warmed.record(m);
   if (!warmed.ok())
     return finish("error");
@@ -110,6 +123,7 @@ Measurement measure(Backend& backend, const BenchmarkDef& def, const Params& par
                  m.warmup_extensions < kMaxWarmupExtensions && n <= policy.max_samples / 2 &&
                  elapsed() <= policy.max_seconds / 2) {
           ++m.warmup_extensions;
+          phase_end("warmup"); // the discarded samples were warm-up after all
           m.dependent = false; // a fresh start is judged on its own samples
           m.warmup_samples += n;
           m.seconds.clear();
@@ -129,6 +143,7 @@ Measurement measure(Backend& backend, const BenchmarkDef& def, const Params& par
       stop = "time_budget";
   }
 
+  phase_end("sampling");
   m.telemetry = window.close();
   if (!window.problem().empty())
     m.telemetry = telemetry_unavailable(target, window.problem());
@@ -139,6 +154,11 @@ Measurement measure(Backend& backend, const BenchmarkDef& def, const Params& par
   // Verification after the timed window: it reads the output of the last sample.
   verify(inst, m.verification).record(m);
   m.extra = evidence(inst);
+  phase_end("verify");
+  if (hold) {
+    hold(inst);
+    phase_end("hold");
+  }
   return finish(stop);
 }
 

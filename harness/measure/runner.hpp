@@ -15,6 +15,10 @@ namespace gpucert {
 /// Look::drifting lets the runner extend the warm-up (see measure()).
 using Decided = std::function<Look(const Measurement&)>;
 
+/// Called once the measurement is complete (verified, evidence taken), with its instance still
+/// set up: a lane of a round keeps its GPU loaded here until the round ends (unrecorded).
+using Hold = std::function<void(BenchmarkInstance&)>;
+
 /// Warm-up extensions a measurement may take when its first samples drift.
 inline constexpr int kMaxWarmupExtensions = 2;
 
@@ -22,6 +26,6 @@ inline constexpr int kMaxWarmupExtensions = 2;
 /// verification becomes status error/incorrect with a message; telemetry is always attached.
 Measurement measure(Backend& backend, const BenchmarkDef& def, const Params& params,
                     const Target& target, const SamplingPolicy& policy,
-                    const Decided& decided = {});
+                    const Decided& decided = {}, const Hold& hold = {});
 
 } // namespace gpucert

@@ -11,7 +11,7 @@ struct SamplingPolicy {
   double target_rel_ci = 0.01; ///< stop when the CI half-width of the median / median is below
   int min_samples = 10;
   int max_samples = 200;
-  double max_seconds = 30;     ///< per measurement, backend clock, warm-up included
+  double max_seconds = 30;     ///< per measurement, backend clock, warm-up included, set-up not
   int warmup_min = 3;          ///< at least this many warm-up samples...
   double warmup_seconds = 0.2; ///< ...and until this much device time has passed
   nlohmann::json to_json() const;

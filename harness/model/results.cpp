@@ -35,6 +35,18 @@ Scope scope_from_string(const std::string& s) {
   throw InputError(fmt::format("unknown scope '{}' (expected gpu, gpu-pair or node)", s));
 }
 
+std::string to_string(Concurrency c) {
+  return c == Concurrency::all ? "all" : "one";
+}
+
+Concurrency concurrency_from_string(const std::string& s) {
+  if (s == "all")
+    return Concurrency::all;
+  if (s == "one")
+    return Concurrency::one;
+  throw InputError(fmt::format("unknown concurrency '{}' (expected all or one)", s));
+}
+
 std::string to_string(MeasurementStatus s) {
   switch (s) {
   case MeasurementStatus::ok:
@@ -253,6 +265,27 @@ Measurement measurement_from(const Field& f) {
   f.opt("warmup_samples", m.warmup_samples);
   f.opt("warmup_extensions", m.warmup_extensions);
   f.opt("dependent", m.dependent);
+  m.concurrency = Concurrency::one; // written before measurements ran concurrently
+  if (f.has("concurrency")) {
+    const Field c = f.at("concurrency");
+    try {
+      m.concurrency = concurrency_from_string(c.str());
+    } catch (const InputError& e) {
+      c.fail(e.what());
+    }
+  }
+  f.opt("lanes", m.lanes);
+  if (m.lanes < 1 || m.lanes > 4096)
+    f.at("lanes").fail(fmt::format("{} is not a count of measurements (1 to 4096)", m.lanes));
+  if (f.has("phase_seconds")) {
+    const Field ps = f.at("phase_seconds");
+    for (const auto& [phase, value] : ps.object().items()) {
+      const double v = ps.at(phase.c_str()).num();
+      if (!(v >= 0))
+        ps.at(phase.c_str()).fail("a duration cannot be negative");
+      m.phase_seconds[phase] = v;
+    }
+  }
   if (f.has("seconds"))
     m.seconds = f.at("seconds").nums();
   if (f.has("metrics")) {
@@ -349,6 +382,9 @@ nlohmann::json to_json(const Measurement& m) {
           {"warmup_samples", m.warmup_samples},
           {"warmup_extensions", m.warmup_extensions},
           {"dependent", m.dependent},
+          {"concurrency", to_string(m.concurrency)},
+          {"lanes", m.lanes},
+          {"phase_seconds", m.phase_seconds},
           {"seconds", numbers(m.seconds)},
           {"metrics", metrics},
           {"telemetry", telemetry},

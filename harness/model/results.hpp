@@ -19,6 +19,12 @@ enum class Scope { gpu, gpu_pair, node };
 std::string to_string(Scope s);
 Scope scope_from_string(const std::string& s); ///< throws InputError
 
+/// How a measurement shares the node (the profile's `concurrency:`): `all` runs it on every
+/// selected target at once, as a customer's job loads the node; `one` alone on an idle node.
+enum class Concurrency { all, one };
+std::string to_string(Concurrency c);
+Concurrency concurrency_from_string(const std::string& s); ///< throws InputError
+
 /// Benchmark parameters, fully resolved, values in canonical text ("8192", "bf16",
 /// "8GiB"→"8589934592").
 using Params = std::map<std::string, std::string>;
@@ -73,6 +79,12 @@ struct Measurement {
   int warmup_samples = 0;
   int warmup_extensions = 0;   ///< times drifting first samples were discarded as warm-up
   bool dependent = false;      ///< dependence seen at some look: judged on batch statistics
+  /// Results files without the field were measured one at a time: they read back as `one`.
+  Concurrency concurrency = Concurrency::all;
+  int lanes = 1; ///< measurements that ran at the same time as this one (itself included)
+  /// Seconds of each phase on the backend's clock: setup, warmup, sampling, hold (kept loading
+  /// until its round ended, unrecorded), verify. The plan's time model is checked against these.
+  std::map<std::string, double> phase_seconds;
   std::vector<double> seconds; ///< raw time of each sample, in order taken
   /// metric name → one derived value per sample (same order as `seconds`).
   std::map<std::string, std::vector<double>> metrics;

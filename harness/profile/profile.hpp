@@ -68,6 +68,10 @@ struct Clause {
   /// Sustained load: sample for exactly this many seconds (no early stop), e.g. to expose a
   /// GPU that throttles after minutes of work. Empty: the method's adaptive stopping rule.
   std::optional<double> duration;
+  /// `concurrency: all` (default): measured on every target of its scope at once (GPU pairs in
+  /// rounds of disjoint pairs), the load a customer's job puts on power, cooling and PCIe;
+  /// `one`: each target alone on an otherwise idle node.
+  Concurrency concurrency = Concurrency::all;
   /// `relative: siblings`: the clause judges the ratio of this target's statistic to the median
   /// of the same statistic on the node's other targets of its scope; `min_ratio` is its floor.
   std::string relative;

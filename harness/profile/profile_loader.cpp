@@ -34,7 +34,7 @@ const std::set<std::string> kTopKeys = {"schema", "name",   "description", "exte
                                         "match",  "method", "clauses",     "remove_clauses"};
 const std::set<std::string> kClauseKeys = {
     "id",     "metric",   "params",    "each",     "stat",        "min",         "max",
-    "equals", "relative", "min_ratio", "duration", "description", "contract_ref"};
+    "equals", "relative", "min_ratio", "duration", "concurrency", "description", "contract_ref"};
 const std::set<std::string> kMatchKeys = {
     "gpu_name", "gpu_count", "memory_gib", "pcie", "nvlink_links_per_gpu", "ecc"};
 const std::set<std::string> kMethodKeys = {"confidence", "target_rel_ci", "min_samples",

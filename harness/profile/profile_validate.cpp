@@ -357,6 +357,22 @@ Clause build_clause(const RawClause& rc, const Registry& registry) {
     c.duration = in_range(it->second, "duration", 0, 86400, true, false,
                           "a duration lies in (0, 86400] seconds");
   }
+  if (auto it = f.find("concurrency"); it != f.end()) {
+    if (health)
+      fail(it->second.loc, "concurrency",
+           fmt::format("health metric '{}' is read, not measured: no concurrency", c.metric));
+    if (c.each == Scope::node)
+      fail(it->second.loc, "concurrency",
+           fmt::format("metric '{}' measures the node as one: concurrency applies to per-GPU and "
+                       "per-pair clauses",
+                       c.metric));
+    const std::string v = as_string(it->second, "concurrency");
+    if (v != "all" && v != "one")
+      fail(
+          it->second.loc, "concurrency",
+          fmt::format("'{}' is not a concurrency (all: every target at once; one: each alone)", v));
+    c.concurrency = concurrency_from_string(v);
+  }
   if (auto it = f.find("description"); it != f.end())
     c.description = as_string(it->second, "description");
   if (auto it = f.find("contract_ref"); it != f.end())

@@ -90,6 +90,8 @@ void emit_clause(YAML::Emitter& y, const Clause& c) {
   }
   if (c.duration)
     y << YAML::Key << "duration" << YAML::Value << number(*c.duration);
+  if (!c.is_health() && c.each != Scope::node)
+    y << YAML::Key << "concurrency" << YAML::Value << to_string(c.concurrency);
   if (!c.description.empty()) {
     y << YAML::Key << "description" << YAML::Value;
     text(y, c.description);

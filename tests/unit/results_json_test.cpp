@@ -110,6 +110,9 @@ Measurement full_measurement() {
   m.warmup_samples = 5;
   m.warmup_extensions = 2;
   m.dependent = true;
+  m.concurrency = Concurrency::one; // the default is all
+  m.lanes = 4;
+  m.phase_seconds = {{"setup", 0.25}, {"hold", 1.5}};
   m.seconds = {1.5e-3, 1.25e-3, 1.75e-3};
   m.metrics = {{"p2p.bidir.gbps", {715.5, 716.25, 714.125}}, {"x.aux", {1, 2, 3}}};
   m.telemetry = {{2, test::full_telemetry(1980)}, {7, test::full_telemetry(1830)}};
@@ -161,6 +164,9 @@ void expect_same(const Measurement& a, const Measurement& b, const std::string& 
   EXPECT_EQ(a.warmup_samples, b.warmup_samples);
   EXPECT_EQ(a.warmup_extensions, b.warmup_extensions);
   EXPECT_EQ(a.dependent, b.dependent);
+  EXPECT_EQ(a.concurrency, b.concurrency);
+  EXPECT_EQ(a.lanes, b.lanes);
+  EXPECT_EQ(a.phase_seconds, b.phase_seconds);
   EXPECT_EQ(a.seconds, b.seconds);
   EXPECT_EQ(a.metrics, b.metrics);
   ASSERT_EQ(a.telemetry.size(), b.telemetry.size());
@@ -240,7 +246,7 @@ TEST(ResultsJson, FullFixtureCoversEveryStructField) {
   EXPECT_EQ(sizeof(TelemetrySummary), 152u) << "TelemetrySummary changed";
   EXPECT_EQ(sizeof(Verification), 40u) << "Verification changed";
   EXPECT_EQ(sizeof(Target), 32u) << "Target changed";
-  EXPECT_EQ(sizeof(Measurement), 464u) << "Measurement changed";
+  EXPECT_EQ(sizeof(Measurement), 520u) << "Measurement changed";
   EXPECT_EQ(sizeof(Results), 1352u) << "Results changed";
   // The inventory is filled through for_each_gpu_field/for_each_node_field (full_fields.hpp): a
   // new optional field listed there is covered; a field outside those lists is not.

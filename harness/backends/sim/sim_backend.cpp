@@ -67,17 +67,56 @@ std::unique_ptr<TelemetrySampler> SimBackend::telemetry(const std::vector<int>& 
   return std::make_unique<SimTelemetry>(*this, gpus);
 }
 
-void SimBackend::run_load(const std::vector<int>& gpus, double seconds) {
-  for (int g : gpus) {
-    GpuLoad& l = load_.at(static_cast<size_t>(g));
-    if (faults_.thermal(g)) {
-      // The part of this work done past the throttle point ran at the lower clock.
-      const double start = std::max(l.busy_s, node_.thermal_throttle_after_s);
-      l.throttled_s += std::max(0.0, l.busy_s + seconds - start);
-    }
-    l.busy_s += seconds;
+void SimBackend::add_load(int gpu, double seconds) {
+  GpuLoad& l = load_.at(static_cast<size_t>(gpu));
+  if (faults_.thermal(gpu)) {
+    // The part of this work done past the throttle point ran at the lower clock.
+    const double start = std::max(l.busy_s, node_.thermal_throttle_after_s);
+    l.throttled_s += std::max(0.0, l.busy_s + seconds - start);
   }
+  l.busy_s += seconds;
+}
+
+void SimBackend::run_load(const std::vector<int>& gpus, double seconds) {
+  for (int g : gpus)
+    add_load(g, seconds);
   clock_s_ += seconds;
+}
+
+void SimBackend::round_begin(const std::vector<Target>& lanes) {
+  round_start_s_ = clock_s_;
+  round_lanes_ = lanes;
+  lane_end_s_.assign(lanes.size(), clock_s_);
+  lane_ = 0;
+  lane_started_ = false;
+}
+
+void SimBackend::lane_begin(std::size_t i) {
+  if (lane_started_ && lane_ < lane_end_s_.size())
+    lane_end_s_[lane_] = clock_s_;
+  clock_s_ = round_start_s_; // lanes run at the same time: each starts with the round
+  lane_ = i;
+  lane_started_ = true;
+}
+
+std::vector<double> SimBackend::round_end() {
+  if (lane_started_ && lane_ < lane_end_s_.size())
+    lane_end_s_[lane_] = clock_s_;
+  const double end =
+      lane_end_s_.empty() ? clock_s_ : *std::max_element(lane_end_s_.begin(), lane_end_s_.end());
+  // A lane done early keeps its GPUs loaded until the round ends (round_runner.hpp).
+  std::vector<double> held(lane_end_s_.size(), 0);
+  for (std::size_t i = 0; i < lane_end_s_.size(); ++i) {
+    held[i] = end - lane_end_s_[i];
+    if (held[i] > 0)
+      for (int g : round_lanes_[i].gpus)
+        add_load(g, held[i]);
+  }
+  clock_s_ = std::max(clock_s_, end);
+  round_lanes_.clear();
+  lane_end_s_.clear();
+  lane_started_ = false;
+  return held;
 }
 
 bool SimBackend::lost(int gpu) const {

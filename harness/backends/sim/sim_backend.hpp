@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 
 namespace gpucert::sim {
 
@@ -26,11 +27,20 @@ public:
   std::unique_ptr<TelemetrySampler> telemetry(const std::vector<int>& gpus) override;
   double now_seconds() override { return clock_s_; }
   std::vector<int> gpus() const override { return gpus_; }
+  bool virtual_lanes() const override { return true; }
+  void round_begin(const std::vector<Target>& lanes) override;
+  void lane_begin(std::size_t i) override;
+  std::vector<double> round_end() override;
+  /// GPUs loaded by the current round (all of a round's lanes run at once): what the round's
+  /// models share (host memory, PCIe uplinks). Empty outside a round.
+  const std::vector<Target>& round_lanes() const { return round_lanes_; }
 
   // For the models (harness/backends/sim/models/):
   const SimNode& node() const { return node_; }
   const FaultSet& faults() const { return faults_; }
   void advance(double seconds) { clock_s_ += seconds; }
+  /// True the first time `gpu` is used in this run (its CUDA context is created then).
+  bool first_use(int gpu) { return used_.insert(gpu).second; }
   std::uint64_t seed() const { return seed_; }
   /// The random stream of a target: one per GPU, one per pair (either order) and one per node
   /// target's GPU set, each seeded from the run seed, the node's hostname and the target, so what
@@ -46,6 +56,7 @@ public:
   /// Device work on `gpus` for `seconds`, concurrently: advances the clock once and each GPU's
   /// load (which drives the thermal fault and the telemetry).
   void run_load(const std::vector<int>& gpus, double seconds);
+
   /// True once a gpuN:lost@S fault's S has passed on the virtual clock.
   bool lost(int gpu) const;
   /// Throws DeviceError("GPU N fell off the bus (simulated) ...") when `gpu` is lost.
@@ -76,6 +87,7 @@ private:
     bool started = false;
   };
   Stream& stream(const Target& target);
+  void add_load(int gpu, double seconds);
 
   SimNode node_;
   FaultSet faults_;
@@ -84,6 +96,13 @@ private:
   std::map<std::pair<Scope, std::vector<int>>, Stream> streams_;
   double clock_s_ = 0;
   std::vector<GpuLoad> load_;
+  std::set<int> used_;
+  // The current round: its start, its lanes, where each lane's clock ended.
+  double round_start_s_ = 0;
+  std::vector<Target> round_lanes_;
+  std::vector<double> lane_end_s_;
+  std::size_t lane_ = 0;
+  bool lane_started_ = false;
 };
 
 } // namespace gpucert::sim

@@ -252,7 +252,29 @@ SimNode parse_node(const std::string& yaml_text, const std::string& source) {
 
   if (const auto m = root["model"]) {
     r.map(m, "model");
-    r.only(m, {"noise_cv", "gpu_spread", "thermal_throttle_after_s", "thermal_factor"}, "model");
+    r.only(m, {"noise_cv", "gpu_spread", "thermal_throttle_after_s", "thermal_factor", "setup"},
+           "model");
+    if (const auto su = m["setup"]) {
+      r.map(su, "model.setup");
+      SetupCosts& c = node.setup;
+      const std::map<std::string, double*> fields = {
+          {"context_s", &c.context_s},
+          {"instance_s", &c.instance_s},
+          {"alloc_s_per_gib", &c.alloc_s_per_gib},
+          {"fill_gbps", &c.fill_gbps},
+          {"algo_timing_samples", &c.algo_timing_samples},
+          {"nccl_init_s", &c.nccl_init_s}};
+      std::set<std::string> keys;
+      for (const auto& [k, _] : fields)
+        keys.insert(k);
+      r.only(su, keys, "model.setup");
+      for (const auto& [k, field] : fields)
+        if (const auto v = su[k]) {
+          *field = r.as<double>(v, "model.setup." + k);
+          if (!(*field >= 0) || *field > 1e6)
+            r.fail(v, fmt::format("model.setup.{}: a cost in [0, 1e6]", k));
+        }
+    }
     if (const auto v = m["noise_cv"])
       node.noise_cv = r.as<double>(v, "model.noise_cv");
     if (const auto v = m["gpu_spread"])

@@ -12,6 +12,18 @@
 
 namespace gpucert::sim {
 
+/// What set-up outside the timed samples costs on this node, in seconds of wall time: the time
+/// model behind `gpucert plan`. Real runs record the same phases (results: phase_seconds), so
+/// the figures can be checked against a GPU and corrected here.
+struct SetupCosts {
+  double context_s = 0.5;         ///< CUDA context and module loading, once per GPU per run
+  double instance_s = 0.02;       ///< streams, events, library handles of one benchmark instance
+  double alloc_s_per_gib = 0.002; ///< cudaMalloc/cudaMallocHost, per GiB
+  double fill_gbps = 0;           ///< random fill of inputs (0: the node's achievable hbm.write)
+  double algo_timing_samples = 3; ///< GEMM: samples timed per algorithm candidate (× algos)
+  double nccl_init_s = 1.5;       ///< one NCCL communicator clique (every GPU of the node)
+};
+
 struct SimNode {
   std::string name; ///< "h100-sxm5-80gb-8x"
   std::string description;
@@ -36,6 +48,7 @@ struct SimNode {
   bool nvls = false;        ///< NVLink SHARP available (all_reduce above the ring figure)
   double thermal_throttle_after_s = 20; ///< simulated seconds of load before a thermal fault bites
   double thermal_factor = 0.6;          ///< clock ratio once throttled
+  SetupCosts setup;
 };
 
 /// What a node's identity and silicon spread derive from: its hostname (inventory.node.hostname),

@@ -38,6 +38,8 @@ public:
       factors_["bottleneck"] = cm_.bottleneck;
   }
 
+  double extra_setup_seconds() const override { return sim_.node().setup.nccl_init_s; }
+
   Verification verify() override {
     for (int g : target_.gpus)
       sim_.check_alive(g);

@@ -56,7 +56,27 @@ void SimInstance::setup() {
                                     g, need / (1ull << 30),
                                     static_cast<double>(*have) / (1ull << 30)));
   }
-  sim_.advance(kSetupSeconds);
+  sim_.advance(setup_seconds());
+}
+
+double SimInstance::setup_seconds() {
+  const SetupCosts& c = sim_.node().setup;
+  double s = c.instance_s + extra_setup_seconds();
+  for (int g : target_.gpus)
+    if (sim_.first_use(g))
+      s += c.context_s;
+  // Allocation and random fill of what the real benchmark allocates on each GPU (in parallel).
+  const double bytes = device_bytes();
+  if (bytes > 0) {
+    const double fill_gbps = c.fill_gbps > 0 ? c.fill_gbps : achievable("hbm.write").value_or(0);
+    s += c.alloc_s_per_gib * bytes / double(1ull << 30);
+    if (fill_gbps > 0)
+      s += bytes / (fill_gbps * 1e9);
+  }
+  // GEMM: every algorithm candidate is timed before sampling (the fastest is kept).
+  if (auto it = params_.find("algos"); it != params_.end())
+    s += param_number("algos") * c.algo_timing_samples * nominal_seconds();
+  return s;
 }
 
 double SimInstance::sample() {

@@ -48,8 +48,11 @@ protected:
   std::string skip_;
   nlohmann::json factors_ = nlohmann::json::object(); ///< fault factors applied, for evidence
 
-  /// Virtual time allocation, random fill and handle creation take.
-  static constexpr double kSetupSeconds = 0.02;
+  /// Set-up this model pays on top of the node's common costs (NCCL: communicator init).
+  virtual double extra_setup_seconds() const { return 0; }
+  /// Virtual time setup() takes: the node file's model.setup costs (context on a GPU's first
+  /// use, handles, allocation and fill of device_bytes(), GEMM algorithm timing) plus extras.
+  double setup_seconds();
 };
 
 /// The SimBackend behind a context; InternalError when a sim model is asked to run elsewhere.
