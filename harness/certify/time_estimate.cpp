@@ -62,9 +62,12 @@ TimeEstimate estimate_time(const Registry& registry, const profile::Profile& pro
     RoundEstimate re;
     re.label = round.label;
     re.lanes = static_cast<int>(round.lanes.size());
-    for (std::size_t i : round.lanes)
-      re.budget_s = std::max(re.budget_s, planned[i].policy.max_seconds);
     for (std::size_t k = 0; k < round.lanes.size() && next < ms.size(); ++k, ++next) {
+      // The budget bounds warm-up and samples; set-up comes on top of it.
+      const auto setup = ms[next].phase_seconds.find("setup");
+      re.budget_s =
+          std::max(re.budget_s, planned[round.lanes[k]].policy.max_seconds +
+                                    (setup == ms[next].phase_seconds.end() ? 0.0 : setup->second));
       double total = 0;
       std::map<std::string, double> phases;
       for (const auto& [phase, s] : ms[next].phase_seconds)

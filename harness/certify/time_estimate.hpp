@@ -18,7 +18,7 @@ namespace gpucert::certify {
 struct RoundEstimate {
   std::string label;
   int lanes = 0;
-  double budget_s = 0;   ///< the longest lane's time budget: the round cannot take longer
+  double budget_s = 0;   ///< the longest lane's time budget plus its set-up: what it may take
   double estimate_s = 0; ///< the longest lane's simulated wall time (set-up to verification)
   std::map<std::string, double> phases; ///< that lane's phase_seconds (hold excluded)
 };

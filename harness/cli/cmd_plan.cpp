@@ -8,6 +8,7 @@
 #include "harness/certify/time_estimate.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/std_output.hpp"
+#include "harness/profile/node_fit.hpp"
 #include "harness/profile/profile.hpp"
 #include "harness/profile/profile_search.hpp"
 
@@ -91,6 +92,7 @@ ExitCode plan_action(const PlanArgs& a) {
   if (node.seed.empty())
     node.seed = "1"; // the estimate is the same on every call
   std::unique_ptr<Backend> sim = make_backend(node);
+  profile::check_node_fit(builtin_registry(), prof, sim->inventory());
   const certify::TimeEstimate e =
       certify::estimate_time(builtin_registry(), prof, *sim, node.simulate);
   write_stdout(a.format == "json" ? e.to_json().dump(2) + "\n" : render_text(e));

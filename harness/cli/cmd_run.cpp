@@ -10,6 +10,7 @@
 #include "harness/cli/commands.hpp"
 #include "harness/cli/out_dir.hpp"
 #include "harness/cli/std_output.hpp"
+#include "harness/profile/node_fit.hpp"
 #include "harness/profile/profile.hpp"
 #include "harness/profile/profile_search.hpp"
 #include "reports/format.hpp"
@@ -36,6 +37,9 @@ ExitCode run_action(const RunArgs& a) {
   const profile::Profile prof =
       profile::load_profile(builtin_registry(), profile_path, a.extends_from);
   std::unique_ptr<Backend> backend = make_backend(a.node);
+  // Clauses this node cannot measure as written (an HBM array its L2 would hold) are refused
+  // before anything runs, naming the clause's file:line and the node's fact.
+  profile::check_node_fit(builtin_registry(), prof, backend->inventory());
   OutDir out_dir(a.out); // locked until this command ends
   out_dir.move_previous_aside();
   const std::filesystem::path dir(out_dir.path());

@@ -67,5 +67,21 @@ TEST(PlanCli, WithoutAGpuOrANodeItSaysWhatToName) {
   EXPECT_NE(bad.err.find("no-such-node"), std::string::npos) << bad.err;
 }
 
+TEST(PlanCli, AnHbmArrayTheNodesL2WouldHoldIsRefusedBeforeAnythingRuns) {
+  const std::string dir = test::make_temp_dir("plan-cli-l2");
+  const std::string path = dir + "/small.yaml";
+  std::ofstream(path) << "schema: gpucert/profile/v1\nname: small\nclauses:\n"
+                         "  - {id: copy, metric: hbm.copy.gbps, params: {bytes: 64MiB}, min: 1}\n";
+  for (const char* verb : {"plan", "run"}) {
+    std::vector<std::string> args = {verb, "--profile", path, "--simulate", "h100-sxm5-80gb-8x"};
+    if (std::string(verb) == "run")
+      args.insert(args.end(), {"--out", dir + "/out"});
+    const auto r = test::run_cli(args);
+    EXPECT_EQ(r.rc, 2) << verb << ": " << r.out;
+    EXPECT_NE(r.err.find("small.yaml:4:"), std::string::npos) << verb << ": " << r.err;
+    EXPECT_NE(r.err.find("L2"), std::string::npos) << verb << ": " << r.err;
+  }
+}
+
 } // namespace
 } // namespace gpucert

@@ -211,8 +211,11 @@ TEST(RunCli, PcieTrainedDownFailsThePcieClausesWithTheLinkAsCause) {
   ASSERT_EQ(r.cli.rc, 1) << r.cli.err;
   EXPECT_EQ(not_passed(r.cert),
             (std::set<std::string>{"pcie-h2d@gpu2=FAIL", "pcie-d2h@gpu2=FAIL",
+                                   "pcie-h2d-alone@gpu2=FAIL", "pcie-d2h-alone@gpu2=FAIL",
                                    "match.pcie_gen@gpu2=FAIL", "match.pcie_width@gpu2=FAIL"}));
   EXPECT_EQ(cause(r.cert, "pcie-h2d", "gpu2"),
+            "PCIe link trained down to gen4 x8 (capable of gen5 x16)");
+  EXPECT_EQ(cause(r.cert, "pcie-h2d-alone", "gpu2"),
             "PCIe link trained down to gen4 x8 (capable of gen5 x16)");
 }
 
