@@ -105,7 +105,8 @@ void add_plan(CLI::App& app, Commands& cmds) {
   auto args = std::make_shared<PlanArgs>();
   auto* sub = app.add_subcommand(
       "plan", "print a profile's schedule (what runs at once) and the estimated time to certify "
-              "the node; measures nothing");
+              "the node, from a run on its simulated node (seed 1 unless --seed); measures "
+              "nothing");
   add_profile_options(sub, args->profile, args->extends_from);
   add_node_options(sub, args->node);
   sub->add_option("--format", args->format, "text (default) or json")
