@@ -18,9 +18,9 @@ namespace gpucert::sim {
 namespace {
 
 const std::vector<std::string> kPerfKeys = {
-    "gemm.fp64",     "gemm.fp32",    "gemm.tf32",  "gemm.fp16",      "gemm.bf16",
-    "gemm.fp8",      "hbm.copy",     "hbm.triad",  "hbm.read",       "hbm.write",
-    "pcie.h2d",      "pcie.d2h",     "pcie.bidir", "p2p.uni",        "p2p.bidir",
+    "gemm.fp64",    "gemm.fp32",    "gemm.tf32",  "gemm.fp16",      "gemm.bf16",
+    "gemm.fp8",     "hbm.copy",     "hbm.triad",  "hbm.read",       "hbm.write",
+    "pcie.h2d",     "pcie.d2h",     "pcie.bidir", "p2p.uni",        "p2p.bidir",
     "launch.issue", "launch.graph", "nccl.busbw", "nccl.latency_us"};
 
 std::string error_of(const std::string& yaml) {
@@ -210,7 +210,7 @@ TEST(SimNodes, BadFilesNameLineAndColumn) {
   std::string msg = error_of(builtin_text_with("  sm_count: 114", "  sm_cuont: 114"));
   EXPECT_NE(msg.find("test.yaml:"), std::string::npos) << msg;
   EXPECT_NE(msg.find("unknown key 'sm_cuont'"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("test.yaml:31:3:"), std::string::npos) << msg; // where sm_count is
+  EXPECT_NE(msg.find("test.yaml:42:3:"), std::string::npos) << msg; // where sm_count is
 
   msg = error_of(builtin_text_with("  sm_count: 114\n", ""));
   EXPECT_NE(msg.find("no value for 'sm_count'"), std::string::npos) << msg;
@@ -242,6 +242,20 @@ TEST(SimNodes, BadFilesNameLineAndColumn) {
 
   msg = error_of("name: [unclosed");
   EXPECT_NE(msg.find("test.yaml:"), std::string::npos) << msg;
+}
+
+TEST(SimNodes, SetupCostsAreReadFromTheNodeFileAndCheckedThere) {
+  const SimNode sxm = load_builtin_node("h100-sxm5-80gb-8x");
+  EXPECT_DOUBLE_EQ(sxm.setup.nccl_init_s, 2.0);
+  EXPECT_DOUBLE_EQ(sxm.setup.context_s, 0.5);
+  EXPECT_DOUBLE_EQ(sxm.setup.algo_timing_samples, 3);
+  const SimNode pcie =
+      parse_node(builtin_text_with("    nccl_init_s: 0.5", "    nccl_init_s: 7"), "test.yaml");
+  EXPECT_DOUBLE_EQ(pcie.setup.nccl_init_s, 7);
+  std::string msg = error_of(builtin_text_with("    nccl_init_s: 0.5", "    nccl_int_s: 0.5"));
+  EXPECT_NE(msg.find("unknown key 'nccl_int_s' in model.setup"), std::string::npos) << msg;
+  msg = error_of(builtin_text_with("    context_s: 0.5", "    context_s: -1"));
+  EXPECT_NE(msg.find("model.setup.context_s: a cost in [0, 1e6]"), std::string::npos) << msg;
 }
 
 TEST(SimNodes, AFieldCannotBeBothGivenAndUnavailable) {
