@@ -25,7 +25,7 @@ inline constexpr int kMaxWarmupExtensions = 2;
 /// Runs one benchmark on one target. Never throws for device trouble: a failing setup, sample or
 /// verification becomes status error/incorrect with a message; telemetry is always attached.
 Measurement measure(Backend& backend, const BenchmarkDef& def, const Params& params,
-                    const Target& target, const SamplingPolicy& policy,
-                    const Decided& decided = {}, const Hold& hold = {});
+                    const Target& target, const SamplingPolicy& policy, const Decided& decided = {},
+                    const Hold& hold = {});
 
 } // namespace gpucert

@@ -1,7 +1,8 @@
 // The benchmark registry: lookup by name or metric, and parameter resolution (defaults filled,
 // values checked against their axis and written in one canonical spelling).
-#include "harness/core/error.hpp"
 #include "harness/model/catalog.hpp"
+
+#include "harness/core/error.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -77,8 +77,8 @@ struct Measurement {
   double flops_per_sample = 0;
   double items_per_sample = 0; ///< launches, iterations: the unit of latency metrics
   int warmup_samples = 0;
-  int warmup_extensions = 0;   ///< times drifting first samples were discarded as warm-up
-  bool dependent = false;      ///< dependence seen at some look: judged on batch statistics
+  int warmup_extensions = 0; ///< times drifting first samples were discarded as warm-up
+  bool dependent = false;    ///< dependence seen at some look: judged on batch statistics
   /// Results files without the field were measured one at a time: they read back as `one`.
   Concurrency concurrency = Concurrency::all;
   int lanes = 1; ///< measurements that ran at the same time as this one (itself included)

@@ -46,11 +46,11 @@ SimNode test_node(const std::string& hostname = "test-host-01") {
     g.pcie_width_max = 16;
     n.inventory.gpus.push_back(g);
   }
-  n.achievable = {{"gemm.fp64", 57},      {"gemm.fp32", 51},    {"gemm.tf32", 400},
-                  {"gemm.fp16", 795},     {"gemm.bf16", 800},   {"gemm.fp8", 1400},
-                  {"hbm.copy", 2900},     {"hbm.triad", 3000},  {"hbm.read", 3100},
-                  {"hbm.write", 2800},    {"pcie.h2d", 55},     {"pcie.d2h", 54},
-                  {"pcie.bidir", 100},    {"p2p.uni", 400},     {"p2p.bidir", 780},
+  n.achievable = {{"gemm.fp64", 57},     {"gemm.fp32", 51},    {"gemm.tf32", 400},
+                  {"gemm.fp16", 795},    {"gemm.bf16", 800},   {"gemm.fp8", 1400},
+                  {"hbm.copy", 2900},    {"hbm.triad", 3000},  {"hbm.read", 3100},
+                  {"hbm.write", 2800},   {"pcie.h2d", 55},     {"pcie.d2h", 54},
+                  {"pcie.bidir", 100},   {"p2p.uni", 400},     {"p2p.bidir", 780},
                   {"launch.issue", 2.5}, {"launch.graph", 1.3}};
   n.peak = n.achievable;
   return n;

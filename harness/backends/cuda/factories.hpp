@@ -14,6 +14,7 @@ std::unique_ptr<BenchmarkInstance> make_pcie(const BenchmarkContext& ctx, const 
 /// direction: "uni", "bidir"; engine axis ("ce" | "sm") comes from params
 std::unique_ptr<BenchmarkInstance> make_p2p(const BenchmarkContext& ctx, const std::string& dir);
 /// mode: "issue", "graph"
-std::unique_ptr<BenchmarkInstance> make_launch(const BenchmarkContext& ctx, const std::string& mode);
+std::unique_ptr<BenchmarkInstance> make_launch(const BenchmarkContext& ctx,
+                                               const std::string& mode);
 
 } // namespace gpucert::cuda
