@@ -52,6 +52,11 @@ int main(int argc, char** argv) {
   gpucert::cli::add_report(app, cmds);
   gpucert::cli::add_profile(app, cmds);
   gpucert::cli::add_list(app, cmds);
+  gpucert::cli::add_key(app, cmds);
+  gpucert::cli::add_sign(app, cmds);
+  gpucert::cli::add_verify(app, cmds);
+  gpucert::cli::add_spot_check(app, cmds);
+  gpucert::cli::add_compare(app, cmds);
 
   try {
     app.parse(argc, argv);

@@ -35,5 +35,10 @@ void add_evaluate(CLI::App& app, Commands& cmds);
 void add_report(CLI::App& app, Commands& cmds);
 void add_profile(CLI::App& app, Commands& cmds);
 void add_list(CLI::App& app, Commands& cmds);
+void add_key(CLI::App& app, Commands& cmds);
+void add_sign(CLI::App& app, Commands& cmds);
+void add_verify(CLI::App& app, Commands& cmds);
+void add_spot_check(CLI::App& app, Commands& cmds);
+void add_compare(CLI::App& app, Commands& cmds);
 
 } // namespace gpucert::cli
