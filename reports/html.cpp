@@ -9,7 +9,7 @@
 
 namespace gpucert::report {
 
-std::string render_html(const Certificate& c) {
+std::string render_html(const Certificate& c, const SignatureStatus& /*sig*/) {
   auto e = [](const std::string& s) { return xml_escape(s); };
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out +=

@@ -3,7 +3,7 @@
 
 namespace gpucert::report {
 
-std::string render_json(const Certificate& c) {
+std::string render_json(const Certificate& c, const SignatureStatus& /*sig*/) {
   return to_json(c).dump(2) + "\n";
 }
 

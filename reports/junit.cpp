@@ -53,7 +53,7 @@ std::string detail(const Check& k) {
 
 } // namespace
 
-std::string render_junit(const Certificate& c) {
+std::string render_junit(const Certificate& c, const SignatureStatus& /*sig*/) {
   const Counts& n = c.counts;
   const std::string suite = "gpucert." + c.profile.name;
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";

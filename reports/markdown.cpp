@@ -45,7 +45,7 @@ void table(std::string& out, const std::vector<const Check*>& rows, bool with_wh
 
 } // namespace
 
-std::string render_markdown(const Certificate& c) {
+std::string render_markdown(const Certificate& c, const SignatureStatus& /*sig*/) {
   std::string out;
   out +=
       fmt::format("# gpucert: {}{}\n\n", to_string(c.outcome), c.simulated ? " (SIMULATED)" : "");

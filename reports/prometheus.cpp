@@ -35,7 +35,7 @@ std::string sample_value(double v) {
 
 } // namespace
 
-std::string render_prometheus(const Certificate& c) {
+std::string render_prometheus(const Certificate& c, const SignatureStatus& /*sig*/) {
   std::string out;
   const std::string sim = c.simulated ? "true" : "false";
   const std::string base =

@@ -16,7 +16,7 @@
 namespace gpucert::report {
 
 #define GPUCERT_DECLARE_RENDERER(name, fn, file, description)                                      \
-  std::string render_##fn(const Certificate&);
+  std::string render_##fn(const Certificate&, const SignatureStatus&);
 GPUCERT_REPORT_FORMATS(GPUCERT_DECLARE_RENDERER)
 #undef GPUCERT_DECLARE_RENDERER
 
@@ -42,8 +42,8 @@ const Format& format(const std::string& name) {
   throw InputError(fmt::format("--format '{}' is not a report format ({})", name, format_list()));
 }
 
-std::string render(const std::string& name, const Certificate& c) {
-  return format(name).render(c);
+std::string render(const std::string& name, const Certificate& c, const SignatureStatus& sig) {
+  return format(name).render(c, sig);
 }
 
 } // namespace gpucert::report

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "harness/model/certificate.hpp"
+#include "harness/model/signature_status.hpp"
 
 #include <string>
 #include <string_view>
@@ -16,7 +17,9 @@ struct Format {
   std::string name;        ///< --format value
   std::string out_file;    ///< written into a run's --out directory; empty: on request only
   std::string description; ///< for help texts
-  std::string (*render)(const Certificate&);
+  /// Renders a certificate; `sig` is the signature status computed now, for the run directory
+  /// it was read from (not_checked when rendered from a certificate alone).
+  std::string (*render)(const Certificate&, const SignatureStatus& sig);
 };
 
 /// Every format, in table order.
@@ -26,7 +29,8 @@ const Format& format(const std::string& name);
 /// "json, junit, md, html, prom" (for help texts and messages).
 std::string format_list();
 /// Renders `c` in `format`; InputError on an unknown name.
-std::string render(const std::string& format, const Certificate& c);
+std::string render(const std::string& format, const Certificate& c,
+                   const SignatureStatus& sig = {});
 
 struct ConsoleOptions {
   std::vector<std::string> evidence; ///< files to point at in the closing line

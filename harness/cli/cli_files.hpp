@@ -1,8 +1,9 @@
-// File helpers shared by run / evaluate / report: writing a run's or an evaluation's outputs
-// into a directory. (Reading goes through harness/core/json_input.hpp.)
+// File helpers shared by run / evaluate / report / sign: writing a run's or an evaluation's
+// outputs into a directory. (Reading goes through harness/core/json_input.hpp.)
 #pragma once
 
 #include "harness/model/certificate.hpp"
+#include "harness/model/signature_status.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -10,9 +11,18 @@
 
 namespace gpucert::cli {
 
-/// Writes every report format that has an output file name (certificate.json, junit.xml,
-/// report.md, ...) into DIR, each atomically; returns the paths written. DIR is an OutDir the
-/// caller holds.
+/// Writes DIR/certificate.json (the signed document; the json format's file) atomically and
+/// returns its path.
+std::string write_certificate_json(const std::string& dir, const report::Certificate& cert);
+
+/// Writes every other report format that has an output file name (junit.xml, report.md, ...)
+/// into DIR, each atomically, rendered with the signature status `sig` computed for DIR now;
+/// returns the paths written. Reports are renderings of the signed files, never signed.
+std::vector<std::string> write_report_files(const std::string& dir, const report::Certificate& cert,
+                                            const report::SignatureStatus& sig);
+
+/// Both of the above, for an unsigned directory (status unsigned); returns the paths written.
+/// DIR is an OutDir the caller holds.
 std::vector<std::string> write_certificate_files(const std::string& dir,
                                                  const report::Certificate& cert);
 

@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const gpucert::report::Certificate cert = gpucert::report::certificate_from_json(doc);
     for (const auto& format : gpucert::report::formats())
-      (void)format.render(cert);
+      (void)format.render(cert, {});
     (void)gpucert::report::render_console(cert);
   } catch (const gpucert::InputError&) {
     // expected: rejected with the bad-input error
