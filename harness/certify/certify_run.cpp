@@ -11,6 +11,7 @@
 #include "harness/certify/stop_signal.hpp"
 #include "harness/core/error.hpp"
 #include "harness/evaluate/evaluate.hpp"
+#include "harness/profile/sha256.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -56,9 +57,14 @@ namespace {
 constexpr const char* kInProgress =
     "in progress (a file left like this means the run crashed or was killed)";
 
+/// The bytes of results.json.
+std::string results_text(const Results& r) {
+  return to_json(r).dump(1) + "\n";
+}
+
 void save(const Results& r, const RunOptions& opts) {
   if (!opts.results_path.empty())
-    write_file_atomic(opts.results_path, to_json(r).dump(1) + "\n");
+    write_file_atomic(opts.results_path, results_text(r));
 }
 
 /// A measurement a signal ended says so, not "decided".
@@ -194,6 +200,8 @@ RunOutput run_certification(const Registry& registry, const profile::Profile& pr
 
   RunOutput out;
   out.certificate = evaluate::evaluate(profile, r);
+  // The digest of the exact bytes of results.json as written (a verifier hashes the file).
+  out.certificate.results.sha256 = sha256_hex(results_text(r));
   out.results = std::move(r);
   return out;
 }

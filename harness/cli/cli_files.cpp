@@ -3,10 +3,17 @@
 
 #include "harness/certify/atomic_file.hpp"
 #include "harness/core/error.hpp"
+#include "harness/core/input_file.hpp"
+#include "harness/core/utc_time.hpp"
+#include "harness/profile/sha256.hpp"
+#include "harness/trust/envelope.hpp"
+#include "harness/trust/sign.hpp"
 #include "reports/render.hpp"
 
 #include <filesystem>
 #include <fmt/core.h>
+#include <set>
+#include <sys/stat.h>
 
 namespace gpucert::cli {
 
@@ -41,6 +48,50 @@ std::vector<std::string> write_certificate_files(const std::string& dir,
   const std::vector<std::string> reports = write_report_files(dir, cert, sig);
   written.insert(written.end(), reports.begin(), reports.end());
   return written;
+}
+
+void copy_profile_chain(const std::string& dir, const profile::Profile& prof,
+                        const Registry& registry) {
+  namespace fs = std::filesystem;
+  if (prof.files.empty())
+    throw InternalError("copy_profile_chain: a profile without files");
+  const std::string to = (fs::path(dir) / trust::kProfileDir).string();
+  struct stat st {};
+  if (::lstat(to.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode))
+      throw InputError(fmt::format("{}: exists and is not a directory (gpucert keeps the profile "
+                                   "chain's copy there)",
+                                   to));
+  } else if (::mkdir(to.c_str(), 0755) != 0) {
+    throw EnvironmentError(fmt::format("cannot create {}", to));
+  }
+  std::set<std::string> names;
+  for (const auto& f : prof.files) {
+    const std::string name = fs::path(f.path).filename().string();
+    if (!names.insert(name).second)
+      throw InputError(fmt::format("{}: the profile chain holds two files named '{}'; rename one "
+                                   "so the chain can be copied into {}/",
+                                   f.path, name, trust::kProfileDir));
+    const std::string text = read_input_file(f.path, kProfileInput);
+    if (sha256_hex(text) != f.sha256)
+      throw InputError(fmt::format("{}: changed since the profile was loaded", f.path));
+    certify::write_file_atomic((fs::path(to) / name).string(), text);
+  }
+  const std::string top = (fs::path(to) / fs::path(prof.files.front().path).filename()).string();
+  const profile::Profile again = profile::load_profile(registry, top, {});
+  if (again.sha256 != prof.sha256)
+    throw InputError(fmt::format("{}: the copy of the profile chain in {}/ does not reload as the "
+                                 "same profile (an `extends` names a sub-folder?); keep a chain's "
+                                 "files in one folder",
+                                 prof.files.front().path, to));
+}
+
+std::string write_signature(const std::string& dir, const report::Certificate& cert,
+                            const trust::SecretKey& key) {
+  const std::string text = trust::sign_run_dir(dir, cert, key, utc_now_iso8601());
+  const std::string path = (std::filesystem::path(dir) / trust::kEnvelopeFile).string();
+  certify::write_file_atomic(path, text);
+  return path;
 }
 
 } // namespace gpucert::cli

@@ -2,8 +2,11 @@
 // outputs into a directory. (Reading goes through harness/core/json_input.hpp.)
 #pragma once
 
+#include "harness/model/catalog.hpp"
 #include "harness/model/certificate.hpp"
 #include "harness/model/signature_status.hpp"
+#include "harness/profile/profile.hpp"
+#include "harness/trust/keys.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -25,5 +28,17 @@ std::vector<std::string> write_report_files(const std::string& dir, const report
 /// DIR is an OutDir the caller holds.
 std::vector<std::string> write_certificate_files(const std::string& dir,
                                                  const report::Certificate& cert);
+
+/// Copies the files of `prof`'s extends chain into DIR/profile/ under their base names (so each
+/// `extends` resolves there) and checks that the copy reloads with prof.sha256. InputError when
+/// it would not (two files of one name, an `extends` into a sub-folder) or a file changed since
+/// it was loaded.
+void copy_profile_chain(const std::string& dir, const profile::Profile& prof,
+                        const Registry& registry);
+
+/// Signs DIR (results.json, certificate.json and profile/ written; `cert` is certificate.json)
+/// with `key` and writes DIR/certificate.dsse.json atomically; returns its path.
+std::string write_signature(const std::string& dir, const report::Certificate& cert,
+                            const trust::SecretKey& key);
 
 } // namespace gpucert::cli

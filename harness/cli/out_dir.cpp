@@ -4,6 +4,7 @@
 #include "harness/certify/atomic_file.hpp"
 #include "harness/core/error.hpp"
 #include "harness/core/utc_time.hpp"
+#include "harness/trust/envelope.hpp"
 #include "reports/render.hpp"
 
 #include <algorithm>
@@ -121,7 +122,7 @@ std::string compact_utc(std::time_t t) {
 const std::vector<std::string>& out_dir_file_names() {
   // The raw results, then every report a run writes (the format table decides which).
   static const std::vector<std::string> names = [] {
-    std::vector<std::string> n{"results.json"};
+    std::vector<std::string> n{"results.json", trust::kEnvelopeFile};
     for (const report::Format& f : report::formats())
       if (!f.out_file.empty())
         n.push_back(f.out_file);
@@ -194,6 +195,10 @@ std::string OutDir::move_previous_aside() {
       }
     }
   }
+  // The profile chain's copy (a folder, see harness/trust/envelope.hpp) goes with its run.
+  if (struct stat st{}; ::lstat((dir_ + "/" + trust::kProfileDir).c_str(), &st) == 0 &&
+                        S_ISDIR(st.st_mode) && !present.empty())
+    present.push_back(trust::kProfileDir);
   if (present.empty())
     return "";
   // Named after the time the previous files were last written: that identifies the old run.

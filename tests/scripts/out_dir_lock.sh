@@ -84,7 +84,7 @@ assert len(killed) == 1 and json.load(open(os.path.join(killed[0], "results.json
 full = [p for p in prev if p not in killed]
 starts = set()
 for p in full:
-    assert files(p) == ["certificate.json", "junit.xml", "report.md", "results.json"], files(p)
+    assert files(p) == ["certificate.json", "junit.xml", "profile", "report.md", "results.json"], files(p)
     starts.add(run_of(p)["started_at"])
 assert len(starts) == 2, "the two complete runs were not kept apart"
 # DIR itself: the evaluation's three files only, no results.json of an earlier run beside them.
