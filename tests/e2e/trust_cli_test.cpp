@@ -4,6 +4,7 @@
 // flipped anywhere in any signed file, the outcome edited, samples scaled by 1.42, simulated set
 // to false (each also re-signed by the seller's key) are all rejected.
 #include "harness/benchmarks/catalog.hpp"
+#include "harness/profile/sha256.hpp"
 #include "harness/trust/envelope.hpp"
 #include "harness/trust/keys.hpp"
 #include "harness/trust/verify.hpp"
@@ -209,11 +210,23 @@ TEST_F(TrustCli, FlippingAnyByteOfAnySignedFileInvalidates) {
   EXPECT_TRUE(verify_in_process(d).valid);
 }
 
-/// Edits a JSON file of DIR, optionally re-signs it with the seller's key, and verifies.
-struct Tampered {
-  test::CliResult verify;
-  int sign_rc = -1;
-};
+TEST_F(TrustCli, FlippingEveryByteOfTheEnvelopeInvalidates) {
+  // The envelope is small: every position, so no JSON or base64 spelling of it slips through.
+  const std::string d = copy_run("envelope-flips");
+  const std::string path = d + "/certificate.dsse.json";
+  const std::string original = test::read_file(path);
+  int accepted = 0;
+  for (std::size_t pos = 0; pos < original.size(); ++pos) {
+    std::string changed = original;
+    changed[pos] = static_cast<char>(changed[pos] ^ 0x01);
+    write_text(path, changed);
+    if (verify_in_process(d).valid)
+      ADD_FAILURE() << "byte " << pos << " of the envelope flipped still verifies", ++accepted;
+  }
+  EXPECT_EQ(accepted, 0);
+  write_text(path, original);
+  EXPECT_TRUE(verify_in_process(d).valid);
+}
 
 TEST_F(TrustCli, EditedOutcomeIsRejectedEvenWhenResigned) {
   const std::string d = copy_run("outcome");
@@ -234,35 +247,56 @@ TEST_F(TrustCli, EditedOutcomeIsRejectedEvenWhenResigned) {
 TEST_F(TrustCli, ScaledSamplesAreRejectedEvenWhenResigned) {
   const std::string d = copy_run("scaled");
   json r = json::parse(test::read_file(d + "/results.json"));
+  int scaled = 0;
   for (auto& m : r.at("measurements"))
-    if (m.value("gpus", json::array()) == json::array({3}) && m.contains("samples"))
-      for (auto& s : m["samples"])
-        if (s.is_number())
-          s = s.get<double>() * 1.42;
+    if (m.at("target").at("gpus") == json::array({3}))
+      for (auto& [metric, samples] : m.at("metrics").items())
+        for (auto& x : samples)
+          x = x.get<double>() * 1.42, ++scaled;
+  ASSERT_GT(scaled, 0);
   write_text(d + "/results.json", r.dump(1) + "\n");
   auto v = verify(d, {"--allow-simulated"});
   EXPECT_EQ(v.rc, 1);
   EXPECT_THAT(v.out, HasSubstr("results.json: its SHA-256 is not the signed one"));
+  // Re-signed by the seller: the certificate no longer holds results.json's digest.
   ASSERT_EQ(run_cli({"sign", d, "--key", key_}).rc, 0);
   v = verify(d, {"--allow-simulated"});
   EXPECT_EQ(v.rc, 1) << v.out;
-  EXPECT_THAT(v.out, HasSubstr("✗ re-evaluation"));
+  EXPECT_THAT(v.out, HasSubstr("is not the SHA-256 of results.json"));
+  // And with the digest patched too: the certificate's verdicts are not those of the results.
+  json c = json::parse(test::read_file(d + "/certificate.json"));
+  c["results"]["sha256"] = sha256_hex(test::read_file(d + "/results.json"));
+  write_text(d + "/certificate.json", c.dump(2) + "\n");
+  ASSERT_EQ(run_cli({"sign", d, "--key", key_}).rc, 0);
+  v = verify(d, {"--allow-simulated"});
+  EXPECT_EQ(v.rc, 1) << v.out;
+  EXPECT_THAT(v.out, HasSubstr("re-evaluating results.json gives PASS"));
 }
 
 TEST_F(TrustCli, SimulatedFalseIsRejectedEvenWhenResigned) {
-  const std::string d = copy_run("simfalse");
+  // In the certificate alone, re-signed: re-evaluation of the results says simulated.
+  std::string d = copy_run("simfalse");
   json c = json::parse(test::read_file(d + "/certificate.json"));
   c["simulated"] = false;
   write_text(d + "/certificate.json", c.dump(2) + "\n");
-  json r = json::parse(test::read_file(d + "/results.json"));
-  r["simulated"] = false;
-  write_text(d + "/results.json", r.dump(1) + "\n");
   auto v = verify(d);
   EXPECT_EQ(v.rc, 1);
+  EXPECT_THAT(v.out, HasSubstr("certificate.json: its SHA-256 is not the signed one"));
   ASSERT_EQ(run_cli({"sign", d, "--key", key_}).rc, 0);
   v = verify(d);
   EXPECT_EQ(v.rc, 1) << v.out;
   EXPECT_THAT(v.out, HasSubstr("✗ re-evaluation"));
+  EXPECT_THAT(v.out, HasSubstr("simulated"));
+  // In both files, re-signed: still refused (the results' backend and inventory say sim).
+  d = copy_run("simfalse2");
+  write_text(d + "/certificate.json", c.dump(2) + "\n");
+  json r = json::parse(test::read_file(d + "/results.json"));
+  r["simulated"] = false;
+  write_text(d + "/results.json", r.dump(1) + "\n");
+  ASSERT_EQ(run_cli({"sign", d, "--key", key_}).rc, 0);
+  v = verify(d);
+  EXPECT_EQ(v.rc, 1) << v.out;
+  EXPECT_THAT(v.out, HasSubstr("INVALID"));
 }
 
 TEST_F(TrustCli, SignAnExistingDirectory) {
