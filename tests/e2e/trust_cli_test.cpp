@@ -7,6 +7,7 @@
 #include "harness/profile/sha256.hpp"
 #include "harness/trust/envelope.hpp"
 #include "harness/trust/keys.hpp"
+#include "harness/trust/signature_status.hpp"
 #include "harness/trust/verify.hpp"
 #include "tests/support/cli.hpp"
 
@@ -208,6 +209,28 @@ TEST_F(TrustCli, FlippingAnyByteOfAnySignedFileInvalidates) {
     write_text(path, original);
   }
   EXPECT_TRUE(verify_in_process(d).valid);
+}
+
+TEST_F(TrustCli, SignatureStatusForTheRenderers) {
+  using State = report::SignatureStatus::State;
+  const std::string other = root_ + "/status-other.key";
+  trust::write_key_pair(other);
+  EXPECT_EQ(trust::signature_status(run_, {key_ + ".pub"}).state, State::valid);
+  EXPECT_EQ(trust::signature_status(run_, {key_ + ".pub"}).fingerprint,
+            trust::load_keyring(key_ + ".pub").at(0).fingerprint);
+  EXPECT_EQ(trust::signature_status(run_).state, State::untrusted);
+  EXPECT_EQ(trust::signature_status(run_, {other + ".pub"}).state, State::untrusted);
+  const std::string d = copy_run("status");
+  std::string cert = test::read_file(d + "/certificate.json");
+  cert[cert.size() / 2] ^= 0x01;
+  write_text(d + "/certificate.json", cert);
+  const report::SignatureStatus bad = trust::signature_status(d, {key_ + ".pub"});
+  EXPECT_EQ(bad.state, State::invalid);
+  EXPECT_THAT(bad.detail, HasSubstr("certificate.json"));
+  write_text(d + "/certificate.dsse.json", "{");
+  EXPECT_EQ(trust::signature_status(d, {key_ + ".pub"}).state, State::invalid);
+  fs::remove(d + "/certificate.dsse.json");
+  EXPECT_EQ(trust::signature_status(d, {key_ + ".pub"}).state, State::unsigned_);
 }
 
 TEST_F(TrustCli, FlippingEveryByteOfTheEnvelopeInvalidates) {
