@@ -140,10 +140,14 @@ std::string line(const std::vector<const Check*>& group, const Widths& w) {
 } // namespace
 
 std::string render_console(const Certificate& c, const ConsoleOptions& opts) {
+  const Derived d = derive(c);
   std::string out;
-  if (c.simulated)
-    out += fmt::format("*** {} ({}) ***\n", kSimulatedStamp, simulation_note(c));
+  if (d.simulated)
+    out += fmt::format("*** {} ({}) ***\n", kSimulatedStamp, printable(simulation_note(c)));
+  if (!d.consistent)
+    out += "*** " + printable(inconsistency_banner(d)) + " ***\n";
   out += "node " + printable(node_line(c)) + "\n";
+  out += "scope " + scope_text(d) + "\n";
   std::set<std::string> clauses;
   for (const auto& k : c.checks)
     clauses.insert(k.clause_id);
@@ -183,10 +187,13 @@ std::string render_console(const Certificate& c, const ConsoleOptions& opts) {
   }
   for (const auto& g : groups)
     out += line(g, w);
-  std::string verdict = to_string(c.outcome);
-  if (c.simulated)
+  out += "signature " + printable(signature_text(opts.signature)) + "\n";
+  std::string verdict = to_string(d.outcome);
+  if (d.simulated)
     verdict += std::string(" (") + kSimulatedStamp + ")";
-  out += fmt::format("{}: {}.", verdict, printable(c.summary));
+  if (!d.scope.complete_node && !d.scope.gpus.empty())
+    verdict += " for " + d.scope.str();
+  out += fmt::format("{}: {}.", verdict, printable(d.summary));
   if (!opts.evidence.empty()) {
     out += " Evidence:";
     for (std::size_t i = 0; i < opts.evidence.size(); ++i)

@@ -1,6 +1,7 @@
 // Shared text formatting of the renderers.
 #include "reports/format.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/core.h>
 #include <map>
@@ -100,6 +101,45 @@ std::string node_line(const Certificate& c) {
   if (n.nccl_version)
     s += " · NCCL " + *n.nccl_version;
   return s;
+}
+
+std::string inconsistency_banner(const Derived& d) {
+  return d.consistent ? "" : "INCONSISTENT: " + d.inconsistency;
+}
+
+std::string signature_text(const SignatureStatus& sig) {
+  using S = SignatureStatus::State;
+  const std::string key = sig.key_id.empty() ? "?" : sig.key_id;
+  const std::string fp = sig.fingerprint.empty() ? "?" : sig.fingerprint;
+  const std::string more = sig.detail.empty() ? "" : " (" + sig.detail + ")";
+  switch (sig.state) {
+  case S::valid:
+    return fmt::format("VALID — signed by trusted key {} (fingerprint {})", key, fp);
+  case S::untrusted:
+    return fmt::format("UNTRUSTED — intact, signed by key {} (fingerprint {}), which is not "
+                       "among the trusted keys given{}",
+                       key, fp, more);
+  case S::unsigned_:
+    return "UNSIGNED — the run directory holds no signature";
+  case S::invalid:
+    return fmt::format("INVALID — {}: do not rely on these files",
+                       sig.detail.empty() ? "the signature does not hold" : sig.detail);
+  case S::not_checked:
+    break;
+  }
+  return "NOT CHECKED — rendered from a certificate alone (gpucert report CERT.json checks the "
+         "directory it is in)";
+}
+
+std::string scope_text(const Derived& d) {
+  const RunScope& s = d.scope;
+  if (s.complete_node || s.gpus.empty())
+    return s.str();
+  return s.str() + " (a subset: this certificate says nothing about the node's other GPUs)";
+}
+
+bool measured(const Derived& d, int index) {
+  return std::find(d.scope.gpus.begin(), d.scope.gpus.end(), index) != d.scope.gpus.end();
 }
 
 } // namespace gpucert::report

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "harness/model/certificate.hpp"
+#include "harness/model/signature_status.hpp"
 
 #include <string>
 #include <string_view>
@@ -26,5 +27,16 @@ std::string explanation(const Check& k);
 std::string simulation_note(const Certificate& c);
 /// "8 × NVIDIA H100 80GB HBM3 · driver 580 · CUDA 13.0 · NCCL 2.28.9"
 std::string node_line(const Certificate& c);
+
+/// "INCONSISTENT: the certificate states CERTIFIED but its checks give NOT CERTIFIED", or ""
+/// when what the certificate states agrees with what its checks give (report::derive).
+std::string inconsistency_banner(const Derived& d);
+/// "VALID — key 1a2b… (fingerprint …)", "UNSIGNED — …", "INVALID — <detail>", ...: what
+/// verifying the run directory found when this report was rendered.
+std::string signature_text(const SignatureStatus& sig);
+/// "GPUs 0–3 of 8 (a subset: says nothing about GPUs 4–7)" or "all 8 GPUs".
+std::string scope_text(const Derived& d);
+/// Whether GPU `index` was measured by the run.
+bool measured(const Derived& d, int index);
 
 } // namespace gpucert::report

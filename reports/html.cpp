@@ -9,24 +9,37 @@
 
 namespace gpucert::report {
 
-std::string render_html(const Certificate& c, const SignatureStatus& /*sig*/) {
+std::string render_html(const Certificate& c, const SignatureStatus& sig) {
   auto e = [](const std::string& s) { return xml_escape(s); };
+  const Derived d = derive(c);
+  const bool subset = !d.scope.complete_node && !d.scope.gpus.empty();
+  const std::string headline =
+      to_string(d.outcome) + (subset ? " for " + d.scope.str() : std::string());
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  out +=
-      fmt::format("<title>gpucert {} — {}</title>\n", e(to_string(c.outcome)), e(c.profile.name));
+  out += fmt::format("<title>gpucert {}{} — {}</title>\n", e(headline),
+                     d.simulated ? " (SIMULATED)" : "", e(c.profile.name));
   out += "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
          "td,th{border:1px solid #ccc;padding:2px "
          "6px;text-align:left}.PASS{color:#070}.FAIL,.ERROR{color:#b00;"
          "font-weight:bold}.INCONCLUSIVE{color:#a60}.SKIPPED{color:#666}.sim{background:#fd0;"
          "padding:.5em;"
-         "font-weight:bold}</style>\n</head>\n<body>\n";
-  if (c.simulated)
+         "font-weight:bold}.alarm{background:#b00;color:#fff;padding:.5em;font-weight:bold}"
+         "</style>\n</head>\n<body>\n";
+  if (!d.consistent)
+    out += fmt::format("<p class=\"alarm\">{}</p>\n", e(inconsistency_banner(d)));
+  if (sig.state == SignatureStatus::State::invalid)
+    out += fmt::format("<p class=\"alarm\">SIGNATURE {}</p>\n", e(signature_text(sig)));
+  if (d.simulated)
     out += fmt::format("<p class=\"sim\">{} ({})</p>\n", e(kSimulatedStamp), e(simulation_note(c)));
-  out += fmt::format("<h1>{}</h1>\n<p>{}</p>\n", e(to_string(c.outcome)), e(c.summary));
-  out +=
-      fmt::format("<p>node {}<br>profile {} ({}, sha256 <code>{}</code>)<br>gpucert {} ({})</p>\n",
-                  e(node_line(c)), e(c.profile.name), e(c.profile.tier), e(c.profile.sha256),
-                  e(c.tool_version), e(c.git_revision));
+  if (subset)
+    out += fmt::format("<p class=\"sim\">Scope: {} of the node. Node-scope clauses cannot be "
+                       "judged on a subset (ERROR); the other GPUs were not measured.</p>\n",
+                       e(d.scope.str()));
+  out += fmt::format("<h1>{}</h1>\n<p>{}</p>\n", e(headline), e(d.summary));
+  out += fmt::format("<p>node {}<br>scope {}<br>signature {}<br>profile {} ({}, sha256 "
+                     "<code>{}</code>)<br>gpucert {} ({})</p>\n",
+                     e(node_line(c)), e(scope_text(d)), e(signature_text(sig)), e(c.profile.name),
+                     e(c.profile.tier), e(c.profile.sha256), e(c.tool_version), e(c.git_revision));
   out += "<table>\n<tr><th>verdict</th><th>clause</th><th>target</th><th>measured</"
          "th><th>threshold</th>"
          "<th>interval</th><th>n</th><th>why</th></tr>\n";

@@ -53,16 +53,21 @@ std::string detail(const Check& k) {
 
 } // namespace
 
-std::string render_junit(const Certificate& c, const SignatureStatus& /*sig*/) {
-  const Counts& n = c.counts;
+std::string render_junit(const Certificate& c, const SignatureStatus& sig) {
+  const Derived d = derive(c);
+  const Counts& n = d.counts;
+  const bool sig_invalid = sig.state == SignatureStatus::State::invalid;
+  // An inconsistent certificate and an invalid signature are test cases of their own that fail,
+  // so a CI system shows them as loudly as a failed clause.
+  const int extra = (d.consistent ? 0 : 1) + (sig_invalid ? 1 : 0);
   const std::string suite = "gpucert." + c.profile.name;
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format(
       "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
-      xml_escape(suite), n.total, n.fail + n.inconclusive, n.error, n.skipped);
+      xml_escape(suite), n.total + extra, n.fail + n.inconclusive + extra, n.error, n.skipped);
   out += fmt::format(
       "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\"",
-      xml_escape(suite), n.total, n.fail + n.inconclusive, n.error, n.skipped);
+      xml_escape(suite), n.total + extra, n.fail + n.inconclusive + extra, n.error, n.skipped);
   if (c.inventory.node.hostname)
     out += fmt::format(" hostname=\"{}\"", xml_escape(*c.inventory.node.hostname));
   if (!c.results.started_at.empty())
@@ -72,16 +77,44 @@ std::string render_junit(const Certificate& c, const SignatureStatus& /*sig*/) {
     out +=
         fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", xml_escape(k), xml_escape(v));
   };
-  prop("outcome", to_string(c.outcome));
-  prop("summary", c.summary);
-  prop("simulated", c.simulated ? "true" : "false");
-  if (c.simulated)
+  prop("outcome", to_string(d.outcome));
+  prop("summary", d.summary);
+  prop("consistent", d.consistent ? "true" : "false");
+  if (!d.consistent) {
+    prop("stated_outcome", to_string(c.outcome));
+    prop("inconsistency", inconsistency_banner(d));
+  }
+  prop("simulated", d.simulated ? "true" : "false");
+  if (d.simulated)
     prop("notice", std::string(kSimulatedStamp) + " (" + simulation_note(c) + ")");
+  prop("scope", scope_text(d));
+  std::string gpus;
+  for (int g : d.scope.gpus)
+    gpus += (gpus.empty() ? "" : ",") + std::to_string(g);
+  prop("scope_gpus", gpus);
+  prop("scope_gpus_in_node", std::to_string(d.scope.gpus_in_node));
+  prop("scope_complete_node", d.scope.complete_node ? "true" : "false");
+  prop("signature", to_string(sig.state));
+  prop("signature_detail", signature_text(sig));
+  if (!sig.key_id.empty())
+    prop("signature_key_id", sig.key_id);
+  if (!sig.fingerprint.empty())
+    prop("signature_fingerprint", sig.fingerprint);
   prop("profile", c.profile.name);
   prop("profile_sha256", c.profile.sha256);
   prop("results_complete", c.results.complete ? "true" : "false");
   prop("tool_version", c.tool_version + " (" + c.git_revision + ")");
   out += "    </properties>\n";
+  if (!d.consistent)
+    out += fmt::format("    <testcase classname=\"{}\" name=\"certificate consistent\" "
+                       "time=\"0.000\">\n      <failure type=\"inconsistent\" "
+                       "message=\"{}\"/>\n    </testcase>\n",
+                       xml_escape(suite + ".integrity"), xml_escape(inconsistency_banner(d)));
+  if (sig_invalid)
+    out += fmt::format("    <testcase classname=\"{}\" name=\"signature\" time=\"0.000\">\n"
+                       "      <failure type=\"signature_invalid\" message=\"{}\"/>\n"
+                       "    </testcase>\n",
+                       xml_escape(suite + ".integrity"), xml_escape(signature_text(sig)));
 
   std::map<std::string, int> seen; // JUnit consumers merge testcases with equal names
   for (const auto& k : c.checks) {

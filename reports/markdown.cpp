@@ -45,22 +45,36 @@ void table(std::string& out, const std::vector<const Check*>& rows, bool with_wh
 
 } // namespace
 
-std::string render_markdown(const Certificate& c, const SignatureStatus& /*sig*/) {
+std::string render_markdown(const Certificate& c, const SignatureStatus& sig) {
+  const Derived d = derive(c);
   std::string out;
-  out +=
-      fmt::format("# gpucert: {}{}\n\n", to_string(c.outcome), c.simulated ? " (SIMULATED)" : "");
-  if (c.simulated)
+  out += fmt::format("# gpucert: {}{}{}\n\n", to_string(d.outcome),
+                     d.scope.complete_node || d.scope.gpus.empty() ? "" : " for " + d.scope.str(),
+                     d.simulated ? " (SIMULATED)" : "");
+  if (!d.consistent)
+    out += fmt::format("> **{}.** This report shows what the checks give.\n\n",
+                       cell(inconsistency_banner(d)));
+  if (sig.state == SignatureStatus::State::invalid)
+    out += fmt::format("> **SIGNATURE INVALID: {}.**\n\n",
+                       cell(sig.detail.empty() ? "the signature does not hold" : sig.detail));
+  if (d.simulated)
     out +=
         fmt::format("> **{}.** These figures come from the simulator ({}); they say nothing about "
                     "real hardware.\n\n",
                     kSimulatedStamp, cell(simulation_note(c)));
+  if (!d.scope.complete_node && !d.scope.gpus.empty())
+    out += fmt::format("> **Scope: {} of the node.** Node-scope clauses cannot be judged on a "
+                       "subset (ERROR); the other GPUs were not measured.\n\n",
+                       d.scope.str());
   if (!c.results.complete)
     out += fmt::format("> **Run incomplete ({}).** Clauses not reached are ERROR.\n\n",
                        c.results.incomplete_reason.empty() ? "unknown reason"
                                                            : c.results.incomplete_reason);
-  out += cell(c.summary) + "\n\n";
+  out += cell(d.summary) + "\n\n";
   out += "| | |\n|---|---|\n";
   out += fmt::format("| node | {} |\n", cell(node_line(c)));
+  out += fmt::format("| scope | {} |\n", cell(scope_text(d)));
+  out += fmt::format("| signature | {} |\n", cell(signature_text(sig)));
   out += fmt::format("| profile | {} ({}, sha256 `{}`) |\n", cell(c.profile.name), c.profile.tier,
                      c.profile.sha256);
   out += fmt::format("| confidence | {:.0f}% |\n", 100 * c.profile.confidence);
@@ -68,8 +82,8 @@ std::string render_markdown(const Certificate& c, const SignatureStatus& /*sig*/
                      cell(c.results.started_at), cell(c.results.finished_at),
                      c.results.complete ? "" : ", incomplete");
   out += fmt::format("| checks | {} PASS, {} FAIL, {} ERROR, {} INCONCLUSIVE, {} SKIPPED of {} |\n",
-                     c.counts.pass, c.counts.fail, c.counts.error, c.counts.inconclusive,
-                     c.counts.skipped, c.counts.total);
+                     d.counts.pass, d.counts.fail, d.counts.error, d.counts.inconclusive,
+                     d.counts.skipped, d.counts.total);
   out += fmt::format("| tool | gpucert {} ({}) |\n\n", cell(c.tool_version), cell(c.git_revision));
 
   std::vector<const Check*> bad, undecided, passed, skipped;
@@ -111,12 +125,13 @@ std::string render_markdown(const Certificate& c, const SignatureStatus& /*sig*/
     out += "## Skipped\n\n";
     table(out, skipped, true);
   }
-  out += "## GPUs\n\n| gpu | name | PCIe | NVLink | ECC | uncorrectable ECC | serial "
-         "|\n|---|---|---|---|---|---|---|\n";
+  out += "## GPUs\n\n| gpu | measured | name | PCIe | NVLink | ECC | uncorrectable ECC | serial "
+         "|\n|---|---|---|---|---|---|---|---|\n";
   for (const auto& g : c.inventory.gpus) {
     auto opt = [](const auto& o) { return o ? fmt::format("{}", *o) : std::string("?"); };
     out += fmt::format(
-        "| {} | {} | gen{} x{} | {}/{} | {} | {} | {} |\n", g.index, cell(g.name.value_or("?")),
+        "| {} | {} | {} | gen{} x{} | {}/{} | {} | {} | {} |\n", g.index,
+        measured(d, g.index) ? "yes" : "**not measured**", cell(g.name.value_or("?")),
         opt(g.pcie_gen_current), opt(g.pcie_width_current), opt(g.nvlink_links_active),
         opt(g.nvlink_links_total), g.ecc_enabled ? (*g.ecc_enabled ? "on" : "off") : "?",
         opt(g.ecc_uncorrected_volatile), cell(g.serial.value_or("?")));

@@ -1,5 +1,6 @@
 // Prometheus text exposition (node_exporter textfile collector): one gauge family per figure,
 // labels name the profile, clause, target and metric; `simulated` is a label on every series.
+#include "reports/format.hpp"
 #include "reports/render.hpp"
 
 #include <cmath>
@@ -35,20 +36,38 @@ std::string sample_value(double v) {
 
 } // namespace
 
-std::string render_prometheus(const Certificate& c, const SignatureStatus& /*sig*/) {
+std::string render_prometheus(const Certificate& c, const SignatureStatus& sig) {
+  const Derived d = derive(c);
   std::string out;
-  const std::string sim = c.simulated ? "true" : "false";
+  const std::string sim = d.simulated ? "true" : "false";
+  std::string gpus;
+  for (int g : d.scope.gpus)
+    gpus += (gpus.empty() ? "" : ",") + std::to_string(g);
   const std::string base =
       fmt::format("profile=\"{}\",node=\"{}\",simulated=\"{}\"", label_value(c.profile.name),
                   label_value(c.inventory.node.hostname.value_or("")), sim);
   auto family = [&](const char* name, const char* help) {
     out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, help, name);
   };
-  family("gpucert_certified",
-         "1 when the node is certified against the profile (never from a simulator run).");
-  out += fmt::format("gpucert_certified{{{},outcome=\"{}\"}} {}\n", base,
-                     label_value(to_string(c.outcome)),
-                     c.outcome == Outcome::certified && !c.simulated ? 1 : 0);
+  family("gpucert_certified", "1 when the node is certified against the profile: the outcome its "
+                              "checks give (never from a simulator run, never for a subset).");
+  out += fmt::format("gpucert_certified{{{},outcome=\"{}\",scope=\"{}\"}} {}\n", base,
+                     label_value(to_string(d.outcome)), label_value(d.scope.str()),
+                     d.outcome == Outcome::certified && !d.simulated ? 1 : 0);
+  family("gpucert_certificate_consistent",
+         "1 when the outcome, counts and summary the certificate states agree with its checks.");
+  out += fmt::format("gpucert_certificate_consistent{{{},stated_outcome=\"{}\"}} {}\n", base,
+                     label_value(to_string(c.outcome)), d.consistent ? 1 : 0);
+  family("gpucert_signature", "1 for the signature status of the run directory when rendered "
+                              "(label state: VALID, UNTRUSTED, UNSIGNED, INVALID, NOT CHECKED).");
+  out += fmt::format("gpucert_signature{{{},state=\"{}\",key_id=\"{}\"}} 1\n", base,
+                     to_string(sig.state), label_value(sig.key_id));
+  family("gpucert_scope_gpus", "GPUs the run measured (label gpus) of the node's gpus_in_node.");
+  out +=
+      fmt::format("gpucert_scope_gpus{{{},gpus=\"{}\",gpus_in_node=\"{}\",complete_node=\"{}\"}} "
+                  "{}\n",
+                  base, gpus, d.scope.gpus_in_node, d.scope.complete_node ? "true" : "false",
+                  d.scope.gpus.size());
   family("gpucert_checks", "Checks by verdict.");
   for (Verdict v :
        {Verdict::pass, Verdict::fail, Verdict::inconclusive, Verdict::error, Verdict::skipped}) {

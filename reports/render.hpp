@@ -34,8 +34,10 @@ std::string render(const std::string& format, const Certificate& c,
 
 struct ConsoleOptions {
   std::vector<std::string> evidence; ///< files to point at in the closing line
+  SignatureStatus signature;         ///< of the directory the certificate is in, computed now
 };
-/// The run summary: node, profile, one line per clause group, the outcome line.
+/// The run summary: node, scope, profile, one line per clause group, the signature line and the
+/// outcome line. Like every renderer, it shows the outcome derived from the checks.
 std::string render_console(const Certificate& c, const ConsoleOptions& opts = {});
 
 } // namespace gpucert::report

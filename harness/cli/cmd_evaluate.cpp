@@ -9,8 +9,11 @@
 #include "harness/evaluate/evaluate.hpp"
 #include "harness/profile/profile.hpp"
 #include "harness/profile/profile_search.hpp"
+#include "harness/profile/sha256.hpp"
+#include "harness/trust/signature_status.hpp"
 #include "reports/render.hpp"
 
+#include <filesystem>
 #include <fmt/core.h>
 #include <memory>
 
@@ -27,20 +30,36 @@ ExitCode evaluate_action(const EvaluateArgs& a) {
   const profile::Profile prof = profile::load_profile(
       builtin_registry(), profile::resolve_profile_path(a.profile), a.extends_from);
   Results results;
-  const nlohmann::json doc = read_json_input(a.results, kResultsInput);
+  // The digest is of the exact bytes read (as run writes it), so a signature over results.json
+  // and the certificate's results.sha256 name the same file.
+  const std::string text = read_input_file(a.results, kResultsInput);
+  const nlohmann::json doc = parse_json_text(text, a.results);
   try {
-    results = results_from_json(doc);
+    results = results_from_json(doc, builtin_registry());
   } catch (const InputError& e) {
     throw InputError(fmt::format("{}: {}", a.results, e.what()));
   }
+  const std::filesystem::path dir = std::filesystem::absolute(a.results).parent_path();
+  const report::SignatureStatus sig = trust::signature_status(dir);
+  if (sig.state == report::SignatureStatus::State::invalid)
+    fmt::print(stderr,
+               "gpucert: WARNING: {} does not match the signature in {}: {}. These results may "
+               "have been changed after they were signed; do not rely on this evaluation.\n",
+               a.results, dir.string(),
+               sig.detail.empty() ? "the signature does not hold" : sig.detail);
+
   if (!results.profile_sha256.empty() && results.profile_sha256 != prof.sha256)
     fmt::print(stderr,
                "gpucert: note: the results were measured for profile '{}' (sha256 {}…); evaluating "
                "against '{}' (sha256 {}…). Clauses it did not measure are ERROR.\n",
                results.profile_name, results.profile_sha256.substr(0, 12), prof.name,
                prof.sha256.substr(0, 12));
-  const report::Certificate cert = evaluate::evaluate(prof, results);
+  report::Certificate cert = evaluate::evaluate(prof, results);
+  cert.results.sha256 = sha256_hex(text);
   report::ConsoleOptions con;
+  // The summary's signature line notes what the results' directory holds (UNSIGNED when no
+  // signature): the new certificate itself is unsigned until `gpucert sign`.
+  con.signature = sig;
   std::unique_ptr<OutDir> out_dir; // locked until this command ends
   if (!a.out.empty()) {
     out_dir = std::make_unique<OutDir>(a.out);

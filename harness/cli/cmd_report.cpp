@@ -1,12 +1,14 @@
-// `gpucert report CERT.json --format F [-o FILE]`: renders a certificate (formats:
-// reports/render.cpp).
+// `gpucert report CERT.json --format F [--pubkey K]... [-o FILE]`: renders a certificate
+// (formats: reports/render.cpp) with the signature status of the directory it is in, checked now.
 #include "harness/certify/atomic_file.hpp"
 #include "harness/cli/cli_files.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/std_output.hpp"
 #include "harness/core/json_input.hpp"
+#include "harness/trust/signature_status.hpp"
 #include "reports/render.hpp"
 
+#include <filesystem>
 #include <fmt/core.h>
 #include <memory>
 
@@ -16,6 +18,7 @@ namespace {
 
 struct ReportArgs {
   std::string cert, format, output;
+  std::vector<std::string> pubkeys;
 };
 
 ExitCode report_action(const ReportArgs& a) {
@@ -26,7 +29,11 @@ ExitCode report_action(const ReportArgs& a) {
   } catch (const InputError& e) {
     throw InputError(fmt::format("{}: {}", a.cert, e.what()));
   }
-  const std::string text = report::render(a.format, cert);
+  // The reports are renderings of signed files: each shows what verifying the directory the
+  // certificate is in finds now (the json format is the certificate itself and shows nothing).
+  const std::filesystem::path dir = std::filesystem::absolute(a.cert).parent_path();
+  const report::SignatureStatus sig = trust::signature_status(dir, a.pubkeys);
+  const std::string text = report::render(a.format, cert, sig);
   if (a.output.empty() || a.output == "-")
     write_stdout(text);
   else
@@ -53,6 +60,11 @@ void add_report(CLI::App& app, Commands& cmds) {
   sub->add_option("--format", args->format, "one of:" + formats_help)
       ->required()
       ->check(CLI::IsMember(names));
+  sub->add_option("--pubkey", args->pubkeys,
+                  "a trusted public key or keyring file (repeatable): the reports show the "
+                  "signature of CERT.json's directory as VALID only when it is by one of these "
+                  "keys (UNTRUSTED when intact but by another or no key given)")
+      ->type_name("K");
   sub->add_option(
          "-o,--output", args->output,
          "write to FILE instead of stdout (\"-\": stdout); only a regular file is replaced")

@@ -286,51 +286,13 @@ Check benchmark_check(const profile::Clause& c, const profile::Profile& p, const
   return k;
 }
 
-std::string summary_of(const report::Certificate& cert, const Results& r) {
-  const auto& n = cert.counts;
-  std::vector<std::string> bad;
-  for (const auto& k : cert.checks) {
-    if (k.verdict != Verdict::fail && k.verdict != Verdict::error)
-      continue;
-    if (bad.size() == 6) {
-      bad.push_back("…");
-      break;
-    }
-    bad.push_back(fmt::format("{} {}", k.target, k.clause_id));
-  }
-  switch (cert.outcome) {
-  case report::Outcome::certified:
-    return fmt::format("{} of {} checks passed{}", n.pass, n.total,
-                       n.skipped ? fmt::format(", {} skipped", n.skipped) : "");
-  case report::Outcome::inconclusive:
-    return fmt::format("{} of {} checks could not be decided within their sampling budget",
-                       n.inconclusive, n.total);
-  case report::Outcome::not_certified:
-    break;
-  }
-  std::vector<std::string> parts;
-  if (!r.complete)
-    parts.push_back(fmt::format("run incomplete ({})",
-                                r.incomplete_reason.empty() ? "unknown" : r.incomplete_reason));
-  if (n.fail)
-    parts.push_back(fmt::format("{} of {} checks failed", n.fail, n.total));
-  if (n.error)
-    parts.push_back(fmt::format("{} of {} checks could not be measured", n.error, n.total));
-  if (parts.empty())
-    parts.push_back("no check passed: nothing was verified");
-  std::string s = join(parts, ", ");
-  if (!bad.empty())
-    s += " (" + join(bad, ", ") + ")";
-  return s;
-}
-
 } // namespace
 
 report::Certificate evaluate(const profile::Profile& p, const Results& r) {
   report::Certificate cert;
   cert.tool_version = kToolVersion;
   cert.git_revision = kGitRevision;
-  cert.simulated = r.simulated || r.inventory_before.simulated;
+  cert.simulated = r.simulated || r.backend == "sim" || r.inventory_before.simulated;
   cert.profile.name = p.name;
   cert.profile.description = p.description;
   cert.profile.tier = profile::to_string(p.tier);
@@ -355,6 +317,10 @@ report::Certificate evaluate(const profile::Profile& p, const Results& r) {
   cert.inventory_after = r.inventory_after;
 
   const std::vector<int> gpus = measured_gpus(r);
+  std::vector<int> inventory_gpus;
+  for (const auto& g : r.inventory_before.gpus)
+    inventory_gpus.push_back(g.index);
+  cert.scope = report::run_scope(gpus, inventory_gpus);
   const JudgeContext ctx = results_context(p, r, gpus);
   cert.error_control.family_size = ctx.family;
   cert.error_control.pass_level = levels_for(ctx).pass;
@@ -387,19 +353,20 @@ report::Certificate evaluate(const profile::Profile& p, const Results& r) {
                                                      : benchmark_check(c, p, r, t, ctx));
   }
 
+  // A run on a subset certifies that subset: a node-scope check (the node's GPU count, a
+  // collective over the node) judged on part of the node says nothing about the node.
+  if (!cert.scope.complete_node)
+    for (auto& k : cert.checks)
+      if (k.scope == Scope::node && k.verdict != Verdict::skipped) {
+        k.verdict = Verdict::error;
+        k.cause.clear();
+        k.message = fmt::format("node-scope clause: the run measured {}", cert.scope.str());
+      }
+
   cert.counts = report::count(cert.checks);
-  const auto& n = cert.counts;
-  // Fail closed: an incomplete run, any FAIL or ERROR, or a certificate in which nothing PASSed
-  // (all skipped) never certifies.
-  if (!r.complete || n.fail > 0 || n.error > 0)
-    cert.outcome = report::Outcome::not_certified;
-  else if (n.inconclusive > 0)
-    cert.outcome = report::Outcome::inconclusive;
-  else if (n.pass == 0)
-    cert.outcome = report::Outcome::not_certified;
-  else
-    cert.outcome = report::Outcome::certified;
-  cert.summary = summary_of(cert, r);
+  // Fail closed (report::derive_outcome, the rule every renderer re-derives with).
+  cert.outcome = report::derive_outcome(cert.checks, r.complete);
+  cert.summary = report::derive_summary(cert);
   return cert;
 }
 

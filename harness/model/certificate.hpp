@@ -104,6 +104,19 @@ struct ResultsRef {
   std::string sha256; ///< of the results document (canonical JSON dump)
 };
 
+/// What of the node a run measured: a run on a subset (`run --gpus 0-3`) certifies that subset
+/// only. `gpus` and `gpus_in_node` are the evidence; `complete_node` is derived from them.
+struct RunScope {
+  std::vector<int> gpus; ///< the GPUs measured, ascending
+  int gpus_in_node = 0;  ///< GPUs in the inventory taken before the run
+  bool complete_node = false;
+  /// "GPUs 0–3 of 8" for a subset, "all 8 GPUs" for the whole node, "no GPU" for none.
+  std::string str() const;
+};
+
+/// The scope of a run measuring `gpus` of a node whose inventory lists `inventory_gpus`.
+RunScope run_scope(const std::vector<int>& gpus, const std::vector<int>& inventory_gpus);
+
 /// How the certificate holds its error rates: each PASS at pass_level; FAILs over the family
 /// of statistical checks at family_size x fail_level in all (Bonferroni).
 struct ErrorControl {
@@ -122,12 +135,39 @@ struct Certificate {
   ResultsRef results;
   Inventory inventory;
   std::optional<Inventory> inventory_after;
+  RunScope scope;
   Counts counts;
   ErrorControl error_control;
   std::vector<Check> checks;
 };
 
 Counts count(const std::vector<Check>& checks);
+
+/// The one rule deciding a node's outcome from its checks (harness/evaluate uses it; every
+/// renderer re-derives with it, never trusting a stored outcome). Fails closed: an incomplete
+/// run, any FAIL or ERROR, or no PASS at all (an empty check list, everything skipped) is NOT
+/// CERTIFIED; otherwise any INCONCLUSIVE makes it INCONCLUSIVE.
+Outcome derive_outcome(const std::vector<Check>& checks, bool complete);
+/// The one-line summary of `c`'s outcome, derived from its checks and c.results.
+std::string derive_summary(const Certificate& c);
+/// True when any evidence says the certificate came from the simulator: the simulated flag of
+/// the certificate or of any check, a "sim" backend, a simulated inventory (before or after) or
+/// one naming a simulator node. Clearing one flag in a file does not remove the stamp.
+bool derive_simulated(const Certificate& c);
+
+/// What a renderer shows: the outcome, counts, summary and simulated stamp derived from the
+/// checks, and whether the stored ones agree with them.
+struct Derived {
+  Outcome outcome = Outcome::not_certified;
+  Counts counts;
+  std::string summary;
+  bool simulated = false;
+  RunScope scope; ///< complete_node recomputed from gpus and gpus_in_node
+  bool consistent = true;
+  /// "the certificate states CERTIFIED but its checks give NOT CERTIFIED" when inconsistent.
+  std::string inconsistency;
+};
+Derived derive(const Certificate& c);
 nlohmann::json to_json(const Certificate& c);
 /// Reads a certificate document; InputError naming the field on a malformed one.
 Certificate certificate_from_json(const nlohmann::json& j);

@@ -318,6 +318,10 @@ json to_json(const Certificate& c) {
         {"sha256", c.results.sha256}}},
       {"inventory", gpucert::to_json(c.inventory)},
       {"inventory_after", c.inventory_after ? gpucert::to_json(*c.inventory_after) : json(nullptr)},
+      {"scope",
+       {{"gpus", c.scope.gpus},
+        {"gpus_in_node", c.scope.gpus_in_node},
+        {"complete_node", c.scope.complete_node}}},
       {"counts",
        {{"total", c.counts.total},
         {"pass", c.counts.pass},
@@ -387,7 +391,38 @@ Certificate certificate_from_json(const json& j) {
     bad("checks", "expected an array");
   for (std::size_t i = 0; i < checks.size(); ++i)
     c.checks.push_back(check_from(checks[i], fmt::format("checks[{}]", i)));
+  // What the certificate states is kept as stated (the renderers compare it with what its checks
+  // give); a certificate without a counts or scope object gets the derived ones.
   c.counts = count(c.checks);
+  if (j.contains("counts")) {
+    const json& n = j.at("counts");
+    if (!n.is_object())
+      bad("counts", "expected an object");
+    const int most = 1 << 30;
+    c.counts.total = integer(field(n, "total", "counts"), "counts.total", 0, most);
+    c.counts.pass = integer(field(n, "pass", "counts"), "counts.pass", 0, most);
+    c.counts.fail = integer(field(n, "fail", "counts"), "counts.fail", 0, most);
+    c.counts.inconclusive =
+        integer(field(n, "inconclusive", "counts"), "counts.inconclusive", 0, most);
+    c.counts.error = integer(field(n, "error", "counts"), "counts.error", 0, most);
+    c.counts.skipped = integer(field(n, "skipped", "counts"), "counts.skipped", 0, most);
+  }
+  std::vector<int> inventory_gpus;
+  for (const auto& g : c.inventory.gpus)
+    inventory_gpus.push_back(g.index);
+  c.scope = run_scope(inventory_gpus, inventory_gpus);
+  if (j.contains("scope")) {
+    const json& s = j.at("scope");
+    const json& gpus = field(s, "gpus", "scope");
+    if (!gpus.is_array())
+      bad("scope.gpus", "expected an array");
+    c.scope.gpus.clear();
+    for (std::size_t i = 0; i < gpus.size(); ++i)
+      c.scope.gpus.push_back(integer(gpus[i], fmt::format("scope.gpus[{}]", i), 0, kMaxGpus - 1));
+    c.scope.gpus_in_node =
+        integer(field(s, "gpus_in_node", "scope"), "scope.gpus_in_node", 0, kMaxGpus);
+    c.scope.complete_node = boolean(s, "complete_node", "scope");
+  }
   if (j.contains("error_control")) {
     const json& e = j.at("error_control");
     c.error_control.method = str(e, "method", "error_control");

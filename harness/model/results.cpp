@@ -4,7 +4,9 @@
 
 #include "harness/core/error.hpp"
 #include "harness/core/input_limits.hpp"
+#include "harness/model/catalog.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -235,6 +237,66 @@ Target target_from(const Field& f) {
   return t;
 }
 
+/// Relative tolerance of a recorded metric value against its derivation from the sample's
+/// seconds and work: JSON keeps doubles exactly, so only arithmetic rounding is allowed.
+constexpr double kDerivationTolerance = 1e-6;
+
+bool agrees(double value, double expected) {
+  return std::fabs(value - expected) <=
+         kDerivationTolerance * std::max({std::fabs(value), std::fabs(expected), 1e-300});
+}
+
+/// Samples out of physical range are bad input, never figures: a null (NaN) or infinite value, a
+/// sample time that is not > 0, a negative metric (every metric is a rate or a time per unit of
+/// work), and metric values that are not one quantity of work over (or per) each sample's time:
+/// value x seconds constant (a rate) or value / seconds constant (a time per item) over the
+/// samples. Scaling a metric's samples without their times breaks the derivation the registry
+/// checks (check_derivations); editing single samples breaks the constancy checked here.
+void check_physical_range(const Field& f, const Measurement& m) {
+  if (!m.seconds.empty()) {
+    const Field secs = f.at("seconds");
+    for (std::size_t i = 0; i < m.seconds.size(); ++i) {
+      const double s = m.seconds[i];
+      if (!std::isfinite(s))
+        secs.at(i).fail("a sample time must be a finite number (null, NaN or infinite here)");
+      if (!(s > 0))
+        secs.at(i).fail(fmt::format("a sample time must be > 0 seconds, got {}", s));
+    }
+  }
+  if (m.metrics.empty())
+    return;
+  const Field ms = f.at("metrics");
+  for (const auto& [name, values] : m.metrics) {
+    const Field mf = ms.at(name.c_str());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (!std::isfinite(values[i]))
+        mf.at(i).fail("a sample must be a finite number (null, NaN or infinite here)");
+      if (values[i] < 0)
+        mf.at(i).fail(fmt::format("a sample cannot be negative, got {}", values[i]));
+    }
+    if (values.size() < 2)
+      continue;
+    auto constant = [&](auto&& of) {
+      const double ref = of(0);
+      for (std::size_t i = 1; i < values.size(); ++i)
+        if (!agrees(of(i), ref))
+          return i;
+      return values.size();
+    };
+    const std::size_t as_rate = constant([&](std::size_t i) { return values[i] * m.seconds[i]; });
+    if (as_rate == values.size())
+      continue;
+    const std::size_t as_time = constant([&](std::size_t i) { return values[i] / m.seconds[i]; });
+    if (as_time == values.size())
+      continue;
+    const std::size_t i = std::max(as_rate, as_time);
+    mf.at(i).fail(fmt::format(
+        "value {} is inconsistent with its recorded time ({} s): the samples of a metric are one "
+        "quantity of work over (or per) each sample's time, and sample 0 ({} in {} s) is not",
+        values[i], m.seconds[i], values[0], m.seconds[0]));
+  }
+}
+
 Measurement measurement_from(const Field& f) {
   f.expect_object();
   Measurement m;
@@ -433,6 +495,8 @@ Results results_from_json(const nlohmann::json& j) {
   doc.opt("git_revision", r.git_revision);
   r.backend = doc.at("backend").str();
   r.simulated = doc.at("simulated").boolean();
+  if (r.backend == "sim" && !r.simulated)
+    doc.at("simulated").fail("false, but the backend is \"sim\": simulated results are simulated");
   doc.opt("complete", r.complete);
   doc.opt("incomplete_reason", r.incomplete_reason);
   doc.opt("started_at", r.started_at);
@@ -447,8 +511,54 @@ Results results_from_json(const nlohmann::json& j) {
   if (doc.has("inventory_after") && !j.at("inventory_after").is_null())
     r.inventory_after = inventory_from(doc.at("inventory_after"));
   const Field ms = doc.at("measurements");
-  for (size_t i = 0; i < ms.array().size(); ++i)
-    r.measurements.push_back(measurement_from(ms.at(i)));
+  for (size_t i = 0; i < ms.array().size(); ++i) {
+    const Field mf = ms.at(i);
+    r.measurements.push_back(measurement_from(mf));
+    check_physical_range(mf, r.measurements.back());
+  }
+  return r;
+}
+
+void check_derivations(const Results& r, const Registry& registry) {
+  for (std::size_t mi = 0; mi < r.measurements.size(); ++mi) {
+    const Measurement& m = r.measurements[mi];
+    const BenchmarkDef* def = registry.find(m.benchmark);
+    if (!def)
+      continue; // evaluate says "not measured" for a clause that needs it
+    Work w;
+    w.bytes = m.bytes_per_sample;
+    w.flops = m.flops_per_sample;
+    w.items = m.items_per_sample;
+    w.ranks = static_cast<int>(m.target.gpus.size());
+    if (auto it = m.extra.find("ranks"); it != m.extra.end() && it->is_number_integer())
+      w.ranks = std::clamp<std::int64_t>(it->get<std::int64_t>(), 0, 1 << 20);
+    for (const MetricDef& metric : def->metrics) {
+      auto it = m.metrics.find(metric.name);
+      if (it == m.metrics.end() || !metric.derive)
+        continue;
+      for (std::size_t i = 0; i < it->second.size() && i < m.seconds.size(); ++i) {
+        double expected = 0;
+        try {
+          expected = metric.derive(m.seconds[i], w);
+        } catch (const std::exception&) {
+          break; // the work cannot derive it (no rank count): the constancy check still held
+        }
+        if (!std::isfinite(expected) || agrees(it->second[i], expected))
+          continue;
+        throw InputError(fmt::format(
+            "results: measurements[{}].metrics.{}[{}]: value {} is inconsistent with the "
+            "sample's recorded time and work ({} s, bytes_per_sample {}, flops_per_sample {}, "
+            "items_per_sample {} give {})",
+            mi, metric.name, i, it->second[i], m.seconds[i], m.bytes_per_sample, m.flops_per_sample,
+            m.items_per_sample, expected));
+      }
+    }
+  }
+}
+
+Results results_from_json(const nlohmann::json& j, const Registry& registry) {
+  Results r = results_from_json(j);
+  check_derivations(r, registry);
   return r;
 }
 

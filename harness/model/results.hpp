@@ -124,7 +124,18 @@ int gpu_index_from_key(const std::string& key);
 nlohmann::json to_json(const Measurement& m);
 nlohmann::json to_json(const Results& r);
 Measurement measurement_from_json(const nlohmann::json& j);
-/// Parses a results document; throws InputError naming the field on a malformed one.
+/// Parses a results document; throws InputError naming the field on a malformed one, and on
+/// samples out of physical range (null, NaN or infinite, negative, a sample time ≤ 0, metric
+/// values that are not one quantity of work over or per each sample's time) or simulated:false
+/// with backend "sim".
 Results results_from_json(const nlohmann::json& j);
+
+class Registry;
+/// InputError naming the measurement index, metric and sample when a recorded metric value is
+/// not what the benchmark's definition derives from the sample's seconds and recorded work
+/// (bytes/flops/items_per_sample), within a relative 1e-6 (a metric scaled in the file).
+void check_derivations(const Results& r, const Registry& registry);
+/// results_from_json, then check_derivations: what a command reading a user's file calls.
+Results results_from_json(const nlohmann::json& j, const Registry& registry);
 
 } // namespace gpucert

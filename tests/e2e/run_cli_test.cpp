@@ -1,6 +1,7 @@
 // `gpucert run / evaluate / report / profile validate` end to end on the simulator: a clean node
 // certifies, each fault kind is caught by the clause a user would expect on the right GPU or link
 // with the right cause, noise near a floor is inconclusive, evaluate reproduces a run's verdicts.
+#include "harness/profile/sha256.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/unit/json_schema_check.hpp"
 
@@ -58,6 +59,11 @@ std::map<std::pair<std::string, std::string>, nlohmann::json> checks(const nlohm
   for (const auto& c : cert.at("checks"))
     out[{c.at("clause_id"), c.at("target")}] = c;
   return out;
+}
+
+/// The start of report.md's row of GPU `g` in the GPUs table, measured or not.
+std::string fmt_gpu_row(int g, bool measured) {
+  return "| " + std::to_string(g) + " | " + (measured ? "yes" : "**not measured**") + " |";
 }
 
 /// A sibling clause on a run of fewer than 3 GPUs: nothing to compare with (SiblingsCli tests it).
@@ -597,6 +603,137 @@ TEST(ProfileCli, ProfileErrorsPointAtTheValueAndNameTheField) {
   EXPECT_EQ(lines(run_bad.err), 1) << run_bad.err;
   EXPECT_FALSE(fs::exists(dir + "/o"));
   fs::remove_all(dir);
+}
+
+// --- reports derive, never trust; scope; physical range (issue 11) -----------------------------
+
+TEST(EvaluateCli, MetricScaledInResultsJsonIsBadInputNotACertificate) {
+  const RunOutcome r = run({"--fault", "gpu2:gemm=0.8", "--gpus", "1,2"});
+  ASSERT_EQ(r.cli.rc, 1) << r.cli.err;
+  // The attack: scale the failing GPU's GEMM samples by 1.42 (times and work left as they were).
+  nlohmann::json doc = r.results;
+  int scaled = 0;
+  for (auto& m : doc.at("measurements"))
+    if (m.at("benchmark") == "gemm" && m.at("target").at("gpus") == nlohmann::json::array({2}))
+      for (auto& [name, values] : m.at("metrics").items())
+        for (auto& v : values) {
+          v = v.get<double>() * 1.42;
+          ++scaled;
+        }
+  ASSERT_GT(scaled, 0);
+  const std::string forged = r.dir + "/forged/results.json";
+  fs::create_directories(r.dir + "/forged");
+  std::ofstream(forged) << doc.dump(1);
+  const auto e = run_cli({"evaluate", "--profile", kStandard, forged});
+  EXPECT_EQ(e.rc, 2) << e.out << e.err;
+  EXPECT_EQ(e.out, "");
+  EXPECT_TRUE(std::regex_search(
+      e.err, std::regex(forged + ": results: measurements\\[[0-9]+\\]\\.metrics\\.gemm\\.tflops\\["
+                                 "0\\]: value .* is inconsistent with the sample's recorded time "
+                                 "and work")))
+      << e.err;
+  // simulated:false edited into simulated results is refused as well.
+  nlohmann::json real = r.results;
+  real["simulated"] = false;
+  std::ofstream(forged) << real.dump(1);
+  const auto s = run_cli({"evaluate", "--profile", kStandard, forged});
+  EXPECT_EQ(s.rc, 2) << s.err;
+  EXPECT_THAT(s.err, HasSubstr("results: simulated: false, but the backend is \"sim\""));
+  fs::remove_all(r.dir);
+}
+
+TEST(EvaluateCli, ResultsDigestIsOfTheExactBytesAndAnUnsignedDirectoryIsNoted) {
+  const RunOutcome r = run({"--gpus", "0,1"}, kSrc + "/profiles/h100-sxm5-80gb-8x-quick.yaml");
+  ASSERT_FALSE(r.results.is_null()) << r.cli.err;
+  const std::string bytes = test::read_file(r.dir + "/results.json");
+  EXPECT_EQ(r.cert.at("results").at("sha256"), sha256_hex(bytes)) << "run";
+  // Re-indented: the same document, other bytes, another digest.
+  const std::string other = r.dir + "/other/results.json";
+  fs::create_directories(r.dir + "/other");
+  std::ofstream(other) << r.results.dump(4) << "\n";
+  const std::string out = test::make_temp_dir("gpucert-digest");
+  const auto e = run_cli({"evaluate", "--profile", kSrc + "/profiles/h100-sxm5-80gb-8x-quick.yaml",
+                          other, "--out", out});
+  const auto cert = nlohmann::json::parse(test::read_file(out + "/certificate.json"));
+  EXPECT_EQ(cert.at("results").at("sha256"), sha256_hex(test::read_file(other)));
+  EXPECT_NE(cert.at("results").at("sha256"), r.cert.at("results").at("sha256"));
+  EXPECT_THAT(e.out, HasSubstr("\nsignature UNSIGNED — the run directory holds no signature\n"));
+  EXPECT_EQ(e.err.find("WARNING"), std::string::npos) << e.err;
+  fs::remove_all(out);
+  fs::remove_all(r.dir);
+}
+
+TEST(ScopeCli, SubsetOfAnEightGpuProfileCertifiesOnlyTheSubsetAndSaysSoEverywhere) {
+  const RunOutcome r = run({"--gpus", "0-3"}, kSrc + "/profiles/h100-sxm5-80gb-8x-quick.yaml");
+  // A node profile on a subset never certifies the node: its node-scope clauses are ERROR.
+  ASSERT_EQ(r.cli.rc, 1) << r.cli.err << r.cli.out;
+  EXPECT_EQ(r.cert.at("outcome"), "NOT CERTIFIED");
+  EXPECT_EQ(
+      r.cert.at("scope"),
+      nlohmann::json({{"gpus", {0, 1, 2, 3}}, {"gpus_in_node", 8}, {"complete_node", false}}));
+  int node_checks = 0;
+  for (const auto& c : r.cert.at("checks")) {
+    if (c.at("scope") == "node") {
+      ++node_checks;
+      EXPECT_EQ(c.at("verdict"), "ERROR") << c.at("clause_id");
+      EXPECT_EQ(c.at("message"), "node-scope clause: the run measured GPUs 0–3 of 8");
+    } else {
+      EXPECT_NE(c.at("verdict"), "ERROR") << c.at("clause_id") << " " << c.at("message");
+      for (const auto& g : c.at("gpus"))
+        EXPECT_LT(g.get<int>(), 4) << c.at("clause_id");
+    }
+  }
+  EXPECT_GE(node_checks, 1) << "match.gpu_count at least";
+  EXPECT_EQ(checks(r.cert).at({"match.gpu_count", "node"}).at("verdict"), "ERROR");
+  const test::SchemaCheck schema(
+      nlohmann::json::parse(test::read_file(kSrc + "/reports/schema/certificate.schema.json")));
+  const auto errors = schema.errors(r.cert);
+  EXPECT_TRUE(errors.empty()) << errors.front();
+  // Every output states the subset.
+  EXPECT_THAT(r.cli.out, HasSubstr("\nscope GPUs 0–3 of 8 (a subset"));
+  EXPECT_THAT(r.cli.out, HasSubstr("\nNOT CERTIFIED (SIMULATED — not a certification) for GPUs "
+                                   "0–3 of 8: "));
+  const std::string md = test::read_file(r.dir + "/report.md");
+  EXPECT_EQ(md.rfind("# gpucert: NOT CERTIFIED for GPUs 0–3 of 8 (SIMULATED)\n", 0), 0u) << md;
+  EXPECT_THAT(md, HasSubstr("| scope | GPUs 0–3 of 8 (a subset"));
+  for (int g = 0; g < 8; ++g)
+    EXPECT_THAT(md, HasSubstr(fmt_gpu_row(g, g < 4))) << g;
+  EXPECT_THAT(test::read_file(r.dir + "/junit.xml"),
+              HasSubstr("<property name=\"scope_gpus\" value=\"0,1,2,3\"/>"));
+  const std::string cert = r.dir + "/certificate.json";
+  const auto html = run_cli({"report", cert, "--format", "html"});
+  EXPECT_THAT(html.out, HasSubstr("<title>gpucert NOT CERTIFIED for GPUs 0–3 of 8 (SIMULATED)"));
+  const auto prom = run_cli({"report", cert, "--format", "prom"});
+  EXPECT_THAT(prom.out, HasSubstr("scope=\"GPUs 0–3 of 8\"} 0\n"));
+  EXPECT_THAT(prom.out,
+              HasSubstr("gpus=\"0,1,2,3\",gpus_in_node=\"8\",complete_node=\"false\"} 4"));
+  fs::remove_all(r.dir);
+}
+
+TEST(ReportCli, ForgedOutcomeAndSimulatedFlagAreShownAsTheChecksGive) {
+  const RunOutcome r = run({"--fault", "gpu2:gemm=0.8", "--gpus", "1,2"},
+                           kSrc + "/profiles/h100-sxm5-80gb-8x-quick.yaml");
+  ASSERT_EQ(r.cli.rc, 1) << r.cli.err;
+  nlohmann::json forged = r.cert;
+  forged["outcome"] = "CERTIFIED"; // jq '.outcome="CERTIFIED"'
+  forged["simulated"] = false;     // jq '.simulated=false'
+  const std::string path = r.dir + "/forged.json";
+  std::ofstream(path) << forged.dump(2);
+  const auto html = run_cli({"report", path, "--format", "html"});
+  ASSERT_EQ(html.rc, 0) << html.err;
+  EXPECT_THAT(html.out, HasSubstr("<h1>NOT CERTIFIED"));
+  EXPECT_THAT(html.out, HasSubstr("INCONSISTENT: the certificate states CERTIFIED but its checks "
+                                  "give NOT CERTIFIED"));
+  EXPECT_THAT(html.out, HasSubstr("SIMULATED — not a certification"));
+  const auto prom = run_cli({"report", path, "--format", "prom"});
+  EXPECT_THAT(prom.out, HasSubstr("simulated=\"true\",outcome=\"NOT CERTIFIED\""));
+  EXPECT_THAT(prom.out, HasSubstr("stated_outcome=\"CERTIFIED\"} 0\n"));
+  EXPECT_EQ(prom.out.find(",outcome=\"CERTIFIED\""), std::string::npos);
+  // The signature line: this directory is unsigned; --pubkey is accepted.
+  const auto md = run_cli({"report", path, "--format", "md"});
+  EXPECT_THAT(md.out, HasSubstr("| signature | UNSIGNED"));
+  EXPECT_THAT(md.out, HasSubstr("INCONSISTENT: "));
+  fs::remove_all(r.dir);
 }
 
 } // namespace

@@ -120,6 +120,9 @@ Certificate full_certificate() {
        {Verdict::pass, Verdict::fail, Verdict::inconclusive, Verdict::error, Verdict::skipped})
     c.checks.push_back(full_check(v, ++i));
   c.counts = count(c.checks);
+  c.scope.gpus = {0, 2, 5};
+  c.scope.gpus_in_node = 8;
+  c.scope.complete_node = true; // not consistent with the GPUs, on purpose: both must survive
   c.error_control.method = "bonferroni-fail-side-v0"; // not the default, on purpose
   c.error_control.family_size = 129;
   c.error_control.pass_level = 0.025;
@@ -219,6 +222,9 @@ void expect_same(const Certificate& a, const Certificate& b) {
   ASSERT_EQ(a.inventory_after.has_value(), b.inventory_after.has_value());
   if (a.inventory_after)
     test::expect_same(*a.inventory_after, *b.inventory_after, "inventory_after");
+  EXPECT_EQ(a.scope.gpus, b.scope.gpus);
+  EXPECT_EQ(a.scope.gpus_in_node, b.scope.gpus_in_node);
+  EXPECT_EQ(a.scope.complete_node, b.scope.complete_node);
   EXPECT_EQ(a.counts.total, b.counts.total);
   EXPECT_EQ(a.counts.pass, b.counts.pass);
   EXPECT_EQ(a.counts.fail, b.counts.fail);
@@ -346,7 +352,8 @@ TEST(CertificateJsonFull, FixtureCoversEveryStructField) {
   EXPECT_EQ(sizeof(Counts), 24u) << "Counts changed";
   EXPECT_EQ(sizeof(ProfileRef), 160u) << "ProfileRef changed";
   EXPECT_EQ(sizeof(ResultsRef), 296u) << "ResultsRef changed";
-  EXPECT_EQ(sizeof(Certificate), 1696u) << "Certificate changed";
+  EXPECT_EQ(sizeof(RunScope), 32u) << "RunScope changed";
+  EXPECT_EQ(sizeof(Certificate), 1728u) << "Certificate changed";
 #else
   GTEST_SKIP() << "struct sizes are recorded for x86-64 libstdc++ only";
 #endif

@@ -177,10 +177,19 @@ TEST(Console, SummaryNamesTheFailureAndTheOutcome) {
   EXPECT_NE(text.find("SKIPPED"), std::string::npos);
 }
 
-TEST(Console, RealCertificateHasNoSimulationBanner) {
-  Certificate c = sample();
-  c.simulated = false;
+/// The fixture as measured on real hardware with every check passed, stated consistently.
+Certificate real_and_passing() {
+  Certificate c = test::real_certificate();
+  for (auto& k : c.checks)
+    k.verdict = Verdict::pass;
+  c.counts = count(c.checks);
   c.outcome = Outcome::certified;
+  c.summary = derive_summary(c);
+  return c;
+}
+
+TEST(Console, RealCertificateHasNoSimulationBanner) {
+  const Certificate c = real_and_passing();
   const std::string text = render_console(c);
   EXPECT_EQ(text.find("SIMULATED"), std::string::npos);
   EXPECT_NE(text.find("\nCERTIFIED: "), std::string::npos);
@@ -188,10 +197,10 @@ TEST(Console, RealCertificateHasNoSimulationBanner) {
 
 TEST(Prometheus, LabelsAreEscapedAndSimulationNeverCertifies) {
   Certificate c = sample();
-  c.outcome = Outcome::certified;
+  c.outcome = Outcome::certified; // stated, but its checks give NOT CERTIFIED: never trusted
   const std::string prom = render("prom", c);
   EXPECT_NE(prom.find("gpucert_certified{profile=\"h100-sxm5-80gb-8x-standard\",node=\"node<017>\","
-                      "simulated=\"true\",outcome=\"CERTIFIED\"} 0"),
+                      "simulated=\"true\",outcome=\"NOT CERTIFIED\",scope=\"all 3 GPUs\"} 0"),
             std::string::npos)
       << prom;
   EXPECT_NE(prom.find("# TYPE gpucert_check_value gauge"), std::string::npos);
@@ -202,8 +211,13 @@ TEST(Prometheus, LabelsAreEscapedAndSimulationNeverCertifies) {
       std::string::npos);
   c.checks[0].clause_id = "a\"b\\c\nd";
   EXPECT_NE(render("prom", c).find("clause=\"a\\\"b\\\\c\\nd\""), std::string::npos);
+  // Simulated by its checks and inventory even with the flag cleared: still 0.
   c.simulated = false;
-  EXPECT_NE(render("prom", c).find("outcome=\"CERTIFIED\"} 1"), std::string::npos);
+  EXPECT_EQ(render("prom", c).find("} 1\n# HELP gpucert_certificate_consistent"),
+            std::string::npos);
+  EXPECT_NE(
+      render("prom", real_and_passing()).find("outcome=\"CERTIFIED\",scope=\"all 3 GPUs\"} 1"),
+      std::string::npos);
 }
 
 TEST(Html, EscapesEverything) {

@@ -633,9 +633,13 @@ TEST(ConsoleContent, EveryCheckIsALineWithAllItsFields) {
     EXPECT_EQ(n, 1) << console_pattern(want, shown) << "\n" << text;
   }
   // One line per check here (no two adjacent checks of a clause share a PASS/SKIPPED verdict),
-  // between the two header lines and the outcome line.
-  const int banner = 1, header = 2, outcome = 1;
-  EXPECT_EQ(lines.size(), banner + header + fixture_rows().size() + outcome) << text;
+  // between the three header lines (node, scope, profile) and the signature and outcome lines.
+  const int banner = 1, header = 3, signature = 1, outcome = 1;
+  EXPECT_EQ(lines.size(), banner + header + fixture_rows().size() + signature + outcome) << text;
+  EXPECT_EQ(lines.at(2), "scope all 3 GPUs");
+  EXPECT_EQ(lines.at(lines.size() - 2), std::string("signature NOT CHECKED — rendered from a "
+                                                    "certificate alone (gpucert report CERT.json "
+                                                    "checks the directory it is in)"));
   EXPECT_NE(text.find("· 3 clauses × scopes = 5 checks\n"), std::string::npos) << text;
   EXPECT_EQ(lines.back(), std::string("NOT CERTIFIED (") + kStamp + "): " + c.summary + ".");
 }
@@ -747,6 +751,7 @@ Certificate many_checks() {
     }
   c.checks = checks;
   c.counts = count(c.checks);
+  c.summary = derive_summary(c); // stated as its checks give it: no INCONSISTENT banner
   return c;
 }
 
@@ -794,7 +799,7 @@ TEST(AllFormats, EveryCheckOfEveryVerdictIsRenderedOnce) {
   EXPECT_EQ(html.size(), 15u);
   EXPECT_EQ(mdr.size(), 15u);
   EXPECT_EQ(cases.size(), 15u);
-  EXPECT_EQ(lines.size(), 1 + 2 + 15 + 1u);
+  EXPECT_EQ(lines.size(), 1 + 3 + 15 + 1 + 1u);
   EXPECT_NE(render("md", c).find("| checks | 3 PASS, 3 FAIL, 3 ERROR, 3 INCONCLUSIVE, 3 SKIPPED "
                                  "of 15 |"),
             std::string::npos);

@@ -47,7 +47,8 @@ Results sample_results() {
   m.warmup_extensions = 1;
   m.dependent = true;
   m.seconds = {1.4e-3, 1.41e-3};
-  m.metrics = {{"gemm.tflops", {785.7, 780.1}}};
+  // Derived as the registry derives them (flops / seconds / 1e12): results_from_json checks it.
+  m.metrics = {{"gemm.tflops", {1.1 / 1.4e-3, 1.1 / 1.41e-3}}};
   TelemetrySummary t;
   t.available = true;
   t.samples = 12;
@@ -114,7 +115,9 @@ Measurement full_measurement() {
   m.lanes = 4;
   m.phase_seconds = {{"setup", 0.25}, {"hold", 1.5}};
   m.seconds = {1.5e-3, 1.25e-3, 1.75e-3};
-  m.metrics = {{"p2p.bidir.gbps", {715.5, 716.25, 714.125}}, {"x.aux", {1, 2, 3}}};
+  m.metrics = {{"p2p.bidir.gbps",
+                {536870912 / 1.5e-3 / 1e9, 536870912 / 1.25e-3 / 1e9, 536870912 / 1.75e-3 / 1e9}},
+               {"x.aux", {1.5e-3 / 3 * 1e6, 1.25e-3 / 3 * 1e6, 1.75e-3 / 3 * 1e6}}};
   m.telemetry = {{2, test::full_telemetry(1980)}, {7, test::full_telemetry(1830)}};
   m.stop_reason = "time_budget";
   m.started_at = "2026-01-31T10:00:01.000Z";

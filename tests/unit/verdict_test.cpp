@@ -386,14 +386,30 @@ TEST(Verdict, TelemetryClauseWithoutTelemetryIsError) {
   EXPECT_NE(k.message.find("NVML not loaded"), std::string::npos);
 }
 
+/// Gives each sample the time and work its metric value derives from (as a run records them),
+/// so the results pass results_from_json's physical-range checks: rates from 1 GB or 1 TFLOP of
+/// work per sample, latencies from one item per sample. Marks them simulated, as a sim run does.
+void record_times_and_work(Results& r) {
+  r.simulated = true;
+  for (auto& m : r.measurements)
+    for (const auto& [name, values] : m.metrics) {
+      const bool latency = name.size() > 3 && name.compare(name.size() - 3, 3, ".us") == 0;
+      m.bytes_per_sample = latency ? 0 : 1e9;
+      m.items_per_sample = latency ? 1 : 0;
+      for (std::size_t i = 0; i < values.size(); ++i)
+        m.seconds[i] = latency ? values[i] * 1e-6 : 1 / values[i];
+    }
+}
+
 TEST(Verdict, SameInputsGiveTheSameCertificate) {
   Results r = healthy_results();
   measurement_of(r, "hbm.triad", "gpu0").metrics["hbm.triad.gbps"] = samples(2800, 0.05);
+  record_times_and_work(r);
   const auto a = report::to_json(evaluate(unit_profile(), r)).dump();
   const auto b = report::to_json(evaluate(unit_profile(), r)).dump();
   EXPECT_EQ(a, b);
   // And after a round trip of the results through JSON (what `gpucert evaluate` reads).
-  const Results back = results_from_json(to_json(r));
+  const Results back = results_from_json(to_json(r), builtin_registry());
   EXPECT_EQ(report::to_json(evaluate(unit_profile(), back)).dump(), a);
 }
 
