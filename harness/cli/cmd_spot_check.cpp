@@ -18,6 +18,7 @@
 #include "harness/profile/node_fit.hpp"
 #include "reports/format.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fmt/core.h>
 #include <memory>
@@ -40,6 +41,7 @@ struct SpotArgs {
   std::string profile;
   std::vector<std::string> extends_from;
   bool allow_other_node = false;
+  int min_samples = 0;
   NodeOptions node;
 };
 
@@ -99,7 +101,11 @@ ExitCode spot_check_action(SpotArgs a) {
 
   const compare::Draw draw =
       compare::draw_checks(seller, a.fraction, draw_seed, parse_gpu_list(a.node.gpus));
-  const profile::Profile prof = compare::restrict_profile(loaded.profile, draw);
+  profile::Profile prof = compare::restrict_profile(loaded.profile, draw);
+  if (a.min_samples > prof.method.min_samples) { // more samples, same method: more power
+    prof.method.min_samples = a.min_samples;
+    prof.method.max_samples = std::max(prof.method.max_samples, a.min_samples);
+  }
   NodeOptions measured = a.node;
   measured.gpus = draw.all_gpus ? "" : gpu_list(draw.gpus);
   std::unique_ptr<Backend> backend = make_backend(measured);
@@ -132,6 +138,7 @@ ExitCode spot_check_action(SpotArgs a) {
                       {"fraction", a.fraction},
                       {"drawn", drawn},
                       {"clauses_restricted_to_draw", true},
+                      {"min_samples", prof.method.min_samples},
                       {"simulate", a.node.simulate},
                       {"faults", a.node.faults},
                       {"gpus_option", measured.gpus}};
@@ -217,6 +224,12 @@ void add_spot_check(CLI::App& app, Commands& cmds) {
   sub->add_flag("--allow-other-node", args->allow_other_node,
                 "measure and compare even when this node's hostname or GPU UUIDs/serials are not "
                 "the certificate's (said in every output)");
+  sub->add_option("--min-samples", args->min_samples,
+                  "take at least N samples per drawn check on this node (default: the profile's "
+                  "method; the seller's count is what it is). More samples detect a smaller "
+                  "shortfall: docs/compare.md has the power table")
+      ->check(CLI::Range(1, 100000))
+      ->type_name("N");
   add_node_options(sub, args->node);
   sub->get_option("--gpus")->description(
       "draw only among checks on these GPUs, e.g. 0,2-3 (default: all; node-scope checks are "

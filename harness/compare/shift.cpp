@@ -52,13 +52,8 @@ bool exact(int m, int n) {
   return static_cast<std::int64_t>(m) * n <= kExactMaxPairs;
 }
 
-double median_sorted(const std::vector<double>& v) {
-  const std::size_t h = v.size() / 2;
-  return v.size() % 2 == 1 ? v[h] : 0.5 * (v[h - 1] + v[h]);
-}
-
 /// U-count of `n_above` differences above the bound and `n_tied` on it, as P(U ≤ that).
-double p_of_count(int m, int n, std::size_t n_above, std::size_t n_tied) {
+double p_of_count(int m, int n, std::int64_t n_above, std::int64_t n_tied) {
   const double s = static_cast<double>(n_above) + 0.5 * static_cast<double>(n_tied);
   return mann_whitney_cdf(m, n, static_cast<std::int64_t>(std::floor(s)));
 }
@@ -110,18 +105,54 @@ ShiftTest::ShiftTest(const std::vector<double>& base, const std::vector<double>&
         throw std::invalid_argument("a ratio needs finite positive samples");
       out.push_back(std::log(x));
     }
+    std::sort(out.begin(), out.end());
     return out;
   };
-  const std::vector<double> lx = logs(base), ly = logs(fresh);
-  d_.reserve(lx.size() * ly.size());
-  for (double y : ly)
-    for (double x : lx)
-      d_.push_back(y - x);
-  std::sort(d_.begin(), d_.end());
+  lx_ = logs(base);
+  ly_ = logs(fresh);
+  if (static_cast<std::int64_t>(m_) * n_ <= kSortedMaxPairs) {
+    d_.reserve(lx_.size() * ly_.size());
+    for (double y : ly_)
+      for (double x : lx_)
+        d_.push_back(y - x);
+    std::sort(d_.begin(), d_.end());
+  }
+}
+
+std::int64_t ShiftTest::count_below(double bound) const {
+  // y - x < b  ⇔  x > y - b
+  std::int64_t c = 0;
+  for (double y : ly_)
+    c += lx_.end() - std::upper_bound(lx_.begin(), lx_.end(), y - bound);
+  return c;
+}
+
+std::int64_t ShiftTest::count_at_or_below(double bound) const {
+  std::int64_t c = 0;
+  for (double y : ly_)
+    c += lx_.end() - std::lower_bound(lx_.begin(), lx_.end(), y - bound);
+  return c;
+}
+
+double ShiftTest::kth(std::int64_t k) const {
+  const std::int64_t mn = static_cast<std::int64_t>(m_) * n_;
+  k = std::clamp<std::int64_t>(k, 1, mn);
+  if (!d_.empty())
+    return d_[static_cast<std::size_t>(k - 1)];
+  // The smallest v with at least k differences ≤ v, by bisection between the extremes.
+  double lo = ly_.front() - lx_.back(), hi = ly_.back() - lx_.front();
+  for (int i = 0; i < 200 && lo < hi; ++i) {
+    const double mid = lo + (hi - lo) / 2;
+    if (mid <= lo || mid >= hi)
+      break;
+    (count_at_or_below(mid) >= k ? hi : lo) = mid;
+  }
+  return hi;
 }
 
 double ShiftTest::estimate() const {
-  return median_sorted(d_);
+  const std::int64_t mn = static_cast<std::int64_t>(m_) * n_;
+  return mn % 2 == 1 ? kth(mn / 2 + 1) : 0.5 * (kth(mn / 2) + kth(mn / 2 + 1));
 }
 
 ShiftInterval ShiftTest::interval(double confidence) const {
@@ -132,25 +163,23 @@ ShiftInterval ShiftTest::interval(double confidence) const {
   s.rank = interval_rank(m_, n_, confidence);
   if (s.rank < 1)
     return s;
-  s.lo = d_[static_cast<std::size_t>(s.rank - 1)];
-  s.hi = d_[d_.size() - static_cast<std::size_t>(s.rank)];
+  const std::int64_t mn = static_cast<std::int64_t>(m_) * n_;
+  s.lo = kth(s.rank);
+  s.hi = kth(mn + 1 - s.rank);
   s.valid = true;
   return s;
 }
 
 double ShiftTest::p_below(double bound) const {
   // Few differences above the bound: the new sample sits below base + bound.
-  const auto lo = std::lower_bound(d_.begin(), d_.end(), bound);
-  const auto hi = std::upper_bound(lo, d_.end(), bound);
-  return p_of_count(m_, n_, static_cast<std::size_t>(d_.end() - hi),
-                    static_cast<std::size_t>(hi - lo));
+  const std::int64_t mn = static_cast<std::int64_t>(m_) * n_;
+  const std::int64_t at_or_below = count_at_or_below(bound), below = count_below(bound);
+  return p_of_count(m_, n_, mn - at_or_below, at_or_below - below);
 }
 
 double ShiftTest::p_above(double bound) const {
-  const auto lo = std::lower_bound(d_.begin(), d_.end(), bound);
-  const auto hi = std::upper_bound(lo, d_.end(), bound);
-  return p_of_count(m_, n_, static_cast<std::size_t>(lo - d_.begin()),
-                    static_cast<std::size_t>(hi - lo));
+  const std::int64_t at_or_below = count_at_or_below(bound), below = count_below(bound);
+  return p_of_count(m_, n_, below, at_or_below - below);
 }
 
 double percent(double log_shift) {
