@@ -1,6 +1,7 @@
 // File helpers for the certification commands (see cli_files.hpp).
 #include "harness/cli/cli_files.hpp"
 
+#include "harness/benchmarks/catalog.hpp"
 #include "harness/certify/atomic_file.hpp"
 #include "harness/core/error.hpp"
 #include "harness/core/input_file.hpp"
@@ -12,7 +13,6 @@
 
 #include <filesystem>
 #include <fmt/core.h>
-#include <set>
 #include <sys/stat.h>
 
 namespace gpucert::cli {
@@ -50,45 +50,42 @@ std::vector<std::string> write_certificate_files(const std::string& dir,
   return written;
 }
 
-void copy_profile_chain(const std::string& dir, const profile::Profile& prof,
-                        const Registry& registry) {
+std::string copy_profile_chain(const std::string& dir, const profile::Profile& prof,
+                               const Registry& registry) {
   namespace fs = std::filesystem;
   if (prof.files.empty())
     throw InternalError("copy_profile_chain: a profile without files");
   const std::string to = (fs::path(dir) / trust::kProfileDir).string();
   struct stat st {};
-  if (::lstat(to.c_str(), &st) == 0) {
-    if (!S_ISDIR(st.st_mode))
-      throw InputError(fmt::format("{}: exists and is not a directory (gpucert keeps the profile "
-                                   "chain's copy there)",
-                                   to));
-  } else if (::mkdir(to.c_str(), 0755) != 0) {
-    throw EnvironmentError(fmt::format("cannot create {}", to));
+  if (::lstat(to.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
+    throw InputError(fmt::format("{}: exists and is not a directory (gpucert keeps the profile "
+                                 "chain's copy there)",
+                                 to));
+  const std::vector<std::string> names = trust::embedded_names(prof);
+  for (std::size_t i = 0; i < prof.files.size(); ++i) {
+    const std::string text = read_input_file(prof.files[i].path, kProfileInput);
+    if (sha256_hex(text) != prof.files[i].sha256)
+      throw InputError(fmt::format("{}: changed since the profile was loaded", prof.files[i].path));
+    const fs::path target = fs::path(dir) / names[i];
+    std::error_code ec;
+    fs::create_directories(target.parent_path(), ec);
+    if (ec)
+      throw EnvironmentError(
+          fmt::format("cannot create {}: {}", target.parent_path().string(), ec.message()));
+    certify::write_file_atomic(target.string(), text);
   }
-  std::set<std::string> names;
-  for (const auto& f : prof.files) {
-    const std::string name = fs::path(f.path).filename().string();
-    if (!names.insert(name).second)
-      throw InputError(fmt::format("{}: the profile chain holds two files named '{}'; rename one "
-                                   "so the chain can be copied into {}/",
-                                   f.path, name, trust::kProfileDir));
-    const std::string text = read_input_file(f.path, kProfileInput);
-    if (sha256_hex(text) != f.sha256)
-      throw InputError(fmt::format("{}: changed since the profile was loaded", f.path));
-    certify::write_file_atomic((fs::path(to) / name).string(), text);
-  }
-  const std::string top = (fs::path(to) / fs::path(prof.files.front().path).filename()).string();
-  const profile::Profile again = profile::load_profile(registry, top, {});
-  if (again.sha256 != prof.sha256)
+  const trust::EmbeddedProfile again = trust::load_embedded_profile(registry, dir, names.front());
+  if (again.profile.sha256 != prof.sha256)
     throw InputError(fmt::format("{}: the copy of the profile chain in {}/ does not reload as the "
-                                 "same profile (an `extends` names a sub-folder?); keep a chain's "
-                                 "files in one folder",
+                                 "same profile",
                                  prof.files.front().path, to));
+  return names.front();
 }
 
 std::string write_signature(const std::string& dir, const report::Certificate& cert,
-                            const trust::SecretKey& key) {
-  const std::string text = trust::sign_run_dir(dir, cert, key, utc_now_iso8601());
+                            const std::string& profile_top, const trust::SecretKey& key) {
+  const std::string text =
+      trust::sign_run_dir(builtin_registry(), dir, cert, profile_top, key, utc_now_iso8601());
   const std::string path = (std::filesystem::path(dir) / trust::kEnvelopeFile).string();
   certify::write_file_atomic(path, text);
   return path;

@@ -29,16 +29,17 @@ std::vector<std::string> write_report_files(const std::string& dir, const report
 std::vector<std::string> write_certificate_files(const std::string& dir,
                                                  const report::Certificate& cert);
 
-/// Copies the files of `prof`'s extends chain into DIR/profile/ under their base names (so each
-/// `extends` resolves there) and checks that the copy reloads with prof.sha256. InputError when
-/// it would not (two files of one name, an `extends` into a sub-folder) or a file changed since
-/// it was loaded.
-void copy_profile_chain(const std::string& dir, const profile::Profile& prof,
-                        const Registry& registry);
+/// Copies the files of `prof`'s extends chain into DIR/profile/, byte for byte and in the same
+/// places relative to each other (so each `extends` resolves inside the copy), and checks that
+/// the copy reloads with prof.sha256; returns the top file's name relative to DIR. InputError
+/// when a file changed since it was loaded or the copy does not reload as the same profile.
+std::string copy_profile_chain(const std::string& dir, const profile::Profile& prof,
+                               const Registry& registry);
 
 /// Signs DIR (results.json, certificate.json and profile/ written; `cert` is certificate.json)
 /// with `key` and writes DIR/certificate.dsse.json atomically; returns its path.
+/// `profile_top`: the top file of the profile's copy (copy_profile_chain, find_embedded_top).
 std::string write_signature(const std::string& dir, const report::Certificate& cert,
-                            const trust::SecretKey& key);
+                            const std::string& profile_top, const trust::SecretKey& key);
 
 } // namespace gpucert::cli

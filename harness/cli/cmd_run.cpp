@@ -53,7 +53,8 @@ ExitCode run_action(const RunArgs& a) {
   OutDir out_dir(a.out); // locked until this command ends
   out_dir.move_previous_aside();
   const std::filesystem::path dir(out_dir.path());
-  copy_profile_chain(out_dir.path(), prof, builtin_registry()); // DIR/profile/: what verify reloads
+  // DIR/profile/: the chain's copy verify reloads.
+  const std::string profile_top = copy_profile_chain(out_dir.path(), prof, builtin_registry());
   const nlohmann::json sim = backends::sim_provenance(*backend);
   if (backend->simulated())
     fmt::print(stderr,
@@ -89,7 +90,7 @@ ExitCode run_action(const RunArgs& a) {
   report::SignatureStatus sig;
   sig.state = report::SignatureStatus::State::unsigned_;
   if (key) {
-    written.push_back(write_signature(out_dir.path(), out.certificate, *key));
+    written.push_back(write_signature(out_dir.path(), out.certificate, profile_top, *key));
     sig = trust::signature_status_with_keys(dir, {key->pub});
   }
   for (auto& f : write_report_files(out_dir.path(), out.certificate, sig))

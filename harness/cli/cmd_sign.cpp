@@ -12,6 +12,7 @@
 #include "harness/profile/profile_search.hpp"
 #include "harness/trust/envelope.hpp"
 #include "harness/trust/keys.hpp"
+#include "harness/trust/sign.hpp"
 #include "harness/trust/signature_status.hpp"
 
 #include <filesystem>
@@ -49,6 +50,7 @@ ExitCode sign_action(const SignArgs& a) {
       report::certificate_from_json(read_json_input(dir + "/certificate.json", kCertificateInput));
   if (cert.profile.files.empty())
     throw InputError(fmt::format("{}/certificate.json: lists no profile file", dir));
+  std::string top;
   if (!a.profile.empty()) {
     const profile::Profile prof = profile::load_profile(
         builtin_registry(), profile::resolve_profile_path(a.profile), a.extends_from);
@@ -56,20 +58,18 @@ ExitCode sign_action(const SignArgs& a) {
       throw InputError(fmt::format("--profile {}: sha256 {} is not the certificate's profile ({}, "
                                    "sha256 {}); give the profile the run was judged by",
                                    a.profile, prof.sha256, cert.profile.name, cert.profile.sha256));
-    copy_profile_chain(dir, prof, builtin_registry());
+    top = copy_profile_chain(dir, prof, builtin_registry());
+  } else {
+    try {
+      top = trust::find_embedded_top(dir, cert);
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("{}; give --profile P (the profile the run was judged by) to "
+                                   "copy its chain in",
+                                   e.what()));
+    }
   }
-  for (const auto& [name, sha] : cert.profile.files)
-    require_file(dir, std::string(trust::kProfileDir) + "/" + name,
-                 "give --profile P (the profile the run was judged by) to copy its chain in");
-  // The copy must be the certified profile: the same check verify makes.
-  const profile::Profile copy = profile::load_profile(
-      builtin_registry(), dir + "/" + trust::kProfileDir + "/" + cert.profile.files.front().first,
-      {});
-  if (copy.sha256 != cert.profile.sha256)
-    throw InputError(fmt::format("{}/{}/: the profile there (sha256 {}) is not the certificate's "
-                                 "({}); give --profile P to copy the right one in",
-                                 dir, trust::kProfileDir, copy.sha256, cert.profile.sha256));
-  const std::string envelope = write_signature(dir, cert, key);
+  // sign_run_dir reloads the copy and refuses one that is not the certified profile.
+  const std::string envelope = write_signature(dir, cert, top, key);
   const report::SignatureStatus sig = trust::signature_status_with_keys(dir, {key.pub});
   const std::vector<std::string> reports = write_report_files(dir, cert, sig);
   std::string out = fmt::format("signed {} with key {} ({})\n  {}\n", dir, key.pub.id,

@@ -30,18 +30,6 @@ std::string capped(std::string s) {
   return s;
 }
 
-/// A subject name gpucert can have written: results.json, certificate.json, profile/<file>.
-bool safe_subject_name(const std::string& n) {
-  if (n == "results.json" || n == "certificate.json")
-    return true;
-  const std::string prefix = std::string(kProfileDir) + "/";
-  if (n.rfind(prefix, 0) != 0)
-    return false;
-  const std::string base = n.substr(prefix.size());
-  return !base.empty() && base != "." && base != ".." && base.size() <= 255 &&
-         base.find_first_of("/\\") == std::string::npos;
-}
-
 /// The signature part shared by verify and the renderers' status.
 struct Signed {
   Envelope env;
@@ -128,7 +116,7 @@ void check_sig(const Signed& s, const PublicKey& key) {
 
 std::string check_digests(const std::string& dir, Signed& s) {
   for (const auto& sub : s.st.subjects) {
-    if (!safe_subject_name(sub.name))
+    if (!is_signable_name(sub.name))
       throw InputError(fmt::format("subject '{}' is not a file gpucert signs", capped(sub.name)));
     std::string bytes = read_run_file(dir, sub.name);
     if (sha256_hex(bytes) != sub.sha256)
@@ -257,16 +245,19 @@ VerifyReport verify_run_dir(const std::string& dir, const VerifyOptions& opts) {
   if (!run.step("profile", [&] {
         if (cert.profile.files.empty())
           throw InputError("certificate.json lists no profile file");
-        const std::string top = std::string(kProfileDir) + "/" + cert.profile.files.front().first;
-        if (!s.files.count(top))
-          throw InputError(fmt::format("{} (the certificate's profile) is not signed", top));
-        prof = profile::load_profile(*opts.registry, dir + "/" + top, {});
-        for (const auto& f : prof.files) {
-          const std::string name =
-              std::string(kProfileDir) + "/" + std::filesystem::path(f.path).filename().string();
+        std::string top; // the first profile subject is the chain's top file
+        for (const auto& sub : s.st.subjects)
+          if (top.empty() && sub.name.rfind(std::string(kProfileDir) + "/", 0) == 0)
+            top = sub.name;
+        if (std::filesystem::path(top).filename() != cert.profile.files.front().first)
+          throw InputError(fmt::format("the first signed profile file {} is not the certificate's "
+                                       "profile {}",
+                                       top, cert.profile.files.front().first));
+        const EmbeddedProfile emb = load_embedded_profile(*opts.registry, dir, top);
+        prof = emb.profile;
+        for (const auto& name : emb.names)
           if (!s.files.count(name))
             throw InputError(fmt::format("{} (extended by the profile) is not signed", name));
-        }
         const json& pp = s.st.predicate.value("profile", json::object());
         if (prof.sha256 != cert.profile.sha256)
           throw InputError(

@@ -322,6 +322,25 @@ TEST_F(TrustCli, SimulatedFalseIsRejectedEvenWhenResigned) {
   EXPECT_THAT(v.out, HasSubstr("INVALID"));
 }
 
+TEST_F(TrustCli, AProfileExtendingAnotherFolderIsCopiedWithItsLayout) {
+  // tests/data/profiles/stricter-hbm.yaml extends ../../../profiles/...: the copy keeps both
+  // files' places relative to each other, so the extends resolves inside DIR/profile/.
+  const std::string d = root_ + "/extends";
+  const std::string src = test::source_dir();
+  const auto r = run_cli({"run", "--profile", src + "/tests/data/profiles/stricter-hbm.yaml",
+                          "--extends-from", src + "/profiles", "--simulate", kNode, "--seed", "3",
+                          "--sign-key", key_, "--out", d});
+  ASSERT_TRUE(r.rc == 0 || r.rc == 1 || r.rc == 5) << r.err;
+  EXPECT_TRUE(fs::exists(d + "/profile/tests/data/profiles/stricter-hbm.yaml"));
+  EXPECT_TRUE(fs::exists(d + "/profile/profiles/h100-sxm5-80gb-8x-standard.yaml"));
+  const auto v = verify(d, {"--allow-simulated"});
+  EXPECT_EQ(v.rc, 0) << v.out;
+  EXPECT_THAT(v.out, HasSubstr("(2 files)"));
+  // Re-signing finds the copy's top file by the certificate's profile name.
+  EXPECT_EQ(run_cli({"sign", d, "--key", key_}).rc, 0);
+  EXPECT_EQ(verify(d, {"--allow-simulated"}).rc, 0);
+}
+
 TEST_F(TrustCli, SignAnExistingDirectory) {
   const std::string d = root_ + "/unsigned";
   const auto r =
