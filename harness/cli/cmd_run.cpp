@@ -1,10 +1,10 @@
 // `gpucert run --profile P [--out DIR] [--simulate NODE [--fault F]... [--seed N] [--hostname H]]
 // [--gpus LIST]`: measure this node against a profile; writes DIR/results.json (kept current
-// while it runs), DIR/certificate.json, DIR/junit.xml, DIR/report.md and prints the summary.
-// With --sign-key K the run directory is signed (DIR/certificate.dsse.json, docs/trust.md) before
-// the reports are rendered. Exit: 0 certified, 1 not certified (FAIL/ERROR or interrupted), 5
-// inconclusive. A simulated run exits by its verdicts too (so pipelines can be tested), but every
-// output says SIMULATED.
+// while it runs), DIR/certificate.json, DIR/junit.xml, DIR/report.md, the profile chain's copy
+// DIR/profile/ and prints the summary. With --sign-key K the run directory is signed
+// (DIR/certificate.dsse.json, docs/trust.md) before the reports are rendered. Exit: 0 certified, 1
+// not certified (FAIL/ERROR or interrupted), 5 inconclusive. A simulated run exits by its verdicts
+// too (so pipelines can be tested), but every output says SIMULATED.
 #include "harness/benchmarks/catalog.hpp"
 #include "harness/certify/certify_run.hpp"
 #include "harness/certify/stop_signal.hpp"
