@@ -179,8 +179,8 @@ std::string this_node_check(const Inventory& here, const Inventory& cert) {
                                    capped(found->serial.value_or("?")),
                                    capped(g.serial.value_or("?"))));
   }
-  return fmt::format("host '{}' and its {} GPUs (UUIDs, serials) are the ones certified", h,
-                     cert.gpus.size());
+  return fmt::format("host '{}' and its {} GPUs (UUIDs, serials) are the ones in the certificate",
+                     h, cert.gpus.size());
 }
 
 } // namespace
