@@ -72,12 +72,18 @@ bool no_siblings(const nlohmann::json& c) {
          c.at("message") == "needs at least 3 GPUs (or pairs) to compare";
 }
 
+/// A node-scope clause on a run of part of the node: ERROR, never judged (ScopeCli tests it).
+bool node_scope_on_subset(const nlohmann::json& c) {
+  return c.at("verdict") == "ERROR" && c.at("message").get<std::string>().rfind(
+                                           "node-scope clause: the run measured GPUs ", 0) == 0;
+}
+
 /// The checks that are not PASS, as "clause@target=VERDICT" (sibling clauses without siblings
-/// left out: the 2-GPU runs below would list every one).
+/// and node-scope clauses on a subset left out: the 2-GPU runs below would list every one).
 std::set<std::string> not_passed(const nlohmann::json& cert) {
   std::set<std::string> out;
   for (const auto& c : cert.at("checks"))
-    if (c.at("verdict") != "PASS" && !no_siblings(c))
+    if (c.at("verdict") != "PASS" && !no_siblings(c) && !node_scope_on_subset(c))
       out.insert(c.at("clause_id").get<std::string>() + "@" + c.at("target").get<std::string>() +
                  "=" + c.at("verdict").get<std::string>());
   return out;
@@ -202,9 +208,11 @@ TEST(SiblingsCli, AHealthyNodePassesEverySiblingClauseWhateverTheSeed) {
   }
 }
 
-TEST(SiblingsCli, TwoGpusHaveNoSiblingsToCompareAndStillCertify) {
+TEST(SiblingsCli, TwoGpusHaveNoSiblingsToCompareAndPassEverythingElse) {
   const RunOutcome r = run({"--gpus", "0,1"});
-  ASSERT_EQ(r.cli.rc, 0) << r.cli.err << r.cli.out;
+  // Not the node: its node-scope clauses are ERROR (ScopeCli); every other check passes.
+  ASSERT_EQ(r.cli.rc, 1) << r.cli.err << r.cli.out;
+  EXPECT_TRUE(not_passed(r.cert).empty()) << r.cli.out;
   const auto c = checks(r.cert);
   for (const char* id : {"gemm-bf16-siblings", "pcie-h2d-siblings"})
     EXPECT_TRUE(no_siblings(c.at({id, "gpu0"}))) << id;
@@ -394,7 +402,8 @@ TEST(RunCli, NoGpuHereIsAnEnvironmentError) {
 
 TEST(EvaluateCli, AnotherProfileOnStoredResults) {
   const RunOutcome r = run({"--gpus", "0,1"});
-  ASSERT_EQ(r.cli.rc, 0) << r.cli.err;
+  ASSERT_EQ(r.cli.rc, 1) << r.cli.err; // a subset: node-scope clauses are ERROR
+  ASSERT_TRUE(not_passed(r.cert).empty()) << r.cli.out;
   // A contract with a clause the run never measured: ERROR "not measured", exit 1, never PASS.
   const auto extra =
       run_cli({"evaluate", "--profile", kSrc + "/tests/data/profiles/unmeasured-extra.yaml",
@@ -448,7 +457,7 @@ TEST(EvaluateCli, BadResultsFilesExitTwo) {
 
 TEST(EvaluateCli, BadProfileOrUsageExitTwoNamingIt) {
   const RunOutcome r = run({"--gpus", "0,1"}, kSrc + "/profiles/h100-sxm5-80gb-8x-quick.yaml");
-  ASSERT_EQ(r.cli.rc, 0) << r.cli.err;
+  ASSERT_FALSE(r.results.is_null()) << r.cli.err;
   const std::string results = r.dir + "/results.json";
   // A bad profile: file:line:col of the value, the field, the offending text.
   const auto prof = run_cli({"evaluate", "--profile", kBad + "06-quoted-number.yaml", results,
@@ -473,12 +482,13 @@ TEST(EvaluateCli, BadProfileOrUsageExitTwoNamingIt) {
 
 TEST(ReportCli, RendersEveryFormat) {
   const RunOutcome r = run({"--gpus", "0,1"}, kSrc + "/profiles/h100-sxm5-80gb-8x-quick.yaml");
-  ASSERT_EQ(r.cli.rc, 0) << r.cli.err << r.cli.out;
+  ASSERT_EQ(r.cli.rc, 1) << r.cli.err << r.cli.out; // a subset never certifies the node
+  ASSERT_TRUE(not_passed(r.cert).empty()) << r.cli.out;
   const std::string cert = r.dir + "/certificate.json";
   const std::map<std::string, std::string> expect = {
       {"json", "\"schema\": \"gpucert/certificate/v1\""},
       {"junit", "<testsuites"},
-      {"md", "# gpucert: CERTIFIED (SIMULATED)"},
+      {"md", "# gpucert: NOT CERTIFIED for GPUs 0–1 of 8 (SIMULATED)"},
       {"html", "<!DOCTYPE html>"},
       {"prom", "gpucert_certified{"}};
   for (const auto& [format, needle] : expect) {
