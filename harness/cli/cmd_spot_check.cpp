@@ -70,6 +70,11 @@ ExitCode spot_check_action(SpotArgs a) {
   const std::uint64_t draw_seed =
       a.draw_seed.empty() ? backends::random_seed() : backends::parse_seed(a.draw_seed);
   const report::Certificate seller = compare::read_run_certificate(a.seller_dir, "SELLER_DIR");
+  std::error_code same_ec;
+  if (fs::exists(a.out, same_ec) && fs::equivalent(a.out, a.seller_dir, same_ec))
+    throw InputError(fmt::format("--out {}: that is SELLER_DIR; the buyer's files go elsewhere "
+                                 "(the seller's evidence stays as it is)",
+                                 a.out));
   const compare::LoadedProfile loaded = compare::load_certified_profile(
       builtin_registry(), a.seller_dir, seller, a.profile, a.extends_from);
 

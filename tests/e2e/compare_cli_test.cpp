@@ -3,6 +3,7 @@
 // every compared check SAME; JUnit fails exactly the regressed testcases; bad input exits 2.
 #include "tests/support/cli.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <gmock/gmock.h>
@@ -98,6 +99,12 @@ TEST(CompareCli, JunitFailsTheRegressedTestcasesOnly) {
        it != std::sregex_iterator(); ++it, ++n)
     EXPECT_EQ((*it)[1].str(), "gemm-bf16");
   EXPECT_EQ(n, 8);
+  // Valid against the JUnit XSD the run's junit.xml is checked with (where xmllint exists).
+  if (std::system("command -v xmllint >/dev/null 2>&1") == 0)
+    EXPECT_EQ(std::system(("xmllint --noout --schema " + test::source_dir() +
+                           "/tests/data/junit.xsd " + out + " 2>/dev/null")
+                              .c_str()),
+              0);
 }
 
 TEST(CompareCli, CleanRunsOfOtherSeedsAreSameAndExitZero) {

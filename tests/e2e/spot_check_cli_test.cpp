@@ -132,6 +132,13 @@ TEST(SpotCheckCli, SellerDirectoryWithMissingFilesIsBadInput) {
   EXPECT_EQ(wrong.cli.rc, 2);
   EXPECT_THAT(wrong.cli.err, HasSubstr("is not the certificate's"));
 
+  // The buyer's output over the seller's evidence: refused before anything is touched.
+  const test::CliResult over = run_cli(
+      {"spot-check", seller(), "--out", seller(), "--simulate", kNode, "--hostname", kHost});
+  EXPECT_EQ(over.rc, 2);
+  EXPECT_THAT(over.err, HasSubstr("that is SELLER_DIR"));
+  EXPECT_TRUE(fs::exists(seller() + "/certificate.json"));
+
   const std::string truncated = test::make_temp_dir("gpucert-seller-trunc");
   std::ofstream(truncated + "/certificate.json") << "{\"schema\": \"gpucert/certificate/v1\"";
   const Spot t = spot({"--hostname", kHost}, truncated);
