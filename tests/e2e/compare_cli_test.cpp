@@ -150,6 +150,13 @@ TEST(CompareCli, BadInputExitsTwoNamingIt) {
            "--out", other, "--seed", "1"});
   ASSERT_TRUE(fs::exists(other + "/certificate.json"));
   bad({"compare", runs().base, other}, "different profiles");
+  // ... and compared when asked: the base's checks on GPUs 1-7 are not in the new run, so the
+  // comparison cannot clear it there (exit 5), and the note says the profiles differ.
+  const test::CliResult allowed =
+      run_cli({"compare", runs().base, other, "--allow-profile-change", "--format", "json"});
+  EXPECT_EQ(allowed.rc, 5) << allowed.err;
+  EXPECT_THAT(allowed.err, HasSubstr("different profiles"));
+  EXPECT_GT(nlohmann::json::parse(allowed.out).at("counts").at("undecided").get<int>(), 0);
 }
 
 } // namespace
