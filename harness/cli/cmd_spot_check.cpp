@@ -16,6 +16,7 @@
 #include "harness/compare/run_dir.hpp"
 #include "harness/compare/spot_check.hpp"
 #include "harness/profile/node_fit.hpp"
+#include "harness/trust/signature_status.hpp"
 #include "reports/format.hpp"
 
 #include <algorithm>
@@ -42,6 +43,7 @@ struct SpotArgs {
   std::vector<std::string> extends_from;
   bool allow_other_node = false;
   int min_samples = 0;
+  std::vector<std::string> pubkeys;
   NodeOptions node;
 };
 
@@ -63,6 +65,17 @@ std::string node_text(const NodeOptions& n, const Backend& b) {
   return s;
 }
 
+std::string seller_signature_text(const report::SignatureStatus& s) {
+  std::string t = report::to_string(s.state);
+  if (!s.fingerprint.empty())
+    t += " (key " + s.fingerprint + ")";
+  if (s.state == report::SignatureStatus::State::untrusted)
+    t += ": intact, but signed by no key given with --pubkey";
+  else if (s.state == report::SignatureStatus::State::unsigned_)
+    t += ": the seller's directory holds no signature";
+  return t;
+}
+
 ExitCode spot_check_action(SpotArgs a) {
   compare::ShiftOptions opts;
   opts.tolerance = compare::parse_tolerance(a.tolerance);
@@ -75,6 +88,16 @@ ExitCode spot_check_action(SpotArgs a) {
     throw InputError(fmt::format("--out {}: that is SELLER_DIR; the buyer's files go elsewhere "
                                  "(the seller's evidence stays as it is)",
                                  a.out));
+  // The seller's signature: a certificate altered after signing is not the seller's claim.
+  const report::SignatureStatus sig = trust::signature_status(a.seller_dir, a.pubkeys);
+  if (sig.state == report::SignatureStatus::State::invalid) {
+    fmt::print(stderr,
+               "gpucert: {}: the signature does not hold ({}); nothing measured (gpucert verify "
+               "says more)\n",
+               a.seller_dir, sig.detail);
+    return ExitCode::not_certified;
+  }
+  const std::string sig_text = seller_signature_text(sig);
   const compare::LoadedProfile loaded = compare::load_certified_profile(
       builtin_registry(), a.seller_dir, seller, a.profile, a.extends_from);
 
@@ -169,11 +192,15 @@ ExitCode spot_check_action(SpotArgs a) {
   nlohmann::json doc = compare::to_json(spot);
   doc["seller_dir"] = a.seller_dir;
   doc["profile_source"] = loaded.source;
+  doc["seller_signature"] = {{"state", report::to_string(sig.state)},
+                             {"key_id", sig.key_id},
+                             {"fingerprint", sig.fingerprint},
+                             {"detail", sig.detail}};
   doc["node"] = node_text(a.node, *backend);
   if (!sim.is_null())
     doc["sim"] = sim; // the simulated node's noise seed and hostname: what reproduces it
   const std::string md = render_spot_markdown(
-      spot, SpotLabels{a.seller_dir, loaded.source, node_text(a.node, *backend)});
+      spot, SpotLabels{a.seller_dir, loaded.source, node_text(a.node, *backend), sig_text});
   certify::write_file_atomic((dir / kSpotJson).string(), doc.dump(2) + "\n");
   certify::write_file_atomic((dir / kSpotMd).string(), md);
   write_stdout(md);
@@ -226,6 +253,10 @@ void add_spot_check(CLI::App& app, Commands& cmds) {
   sub->add_option("--extends-from", args->extends_from,
                   "extra directories the profile's extends may name")
       ->type_name("DIR");
+  sub->add_option("--pubkey", args->pubkeys,
+                  "the seller's public key or a keyring (repeatable): the signature status shown "
+                  "is VALID only with it. An invalid signature stops the spot-check (exit 1)")
+      ->type_name("K");
   sub->add_flag("--allow-other-node", args->allow_other_node,
                 "measure and compare even when this node's hostname or GPU UUIDs/serials are not "
                 "the certificate's (said in every output)");

@@ -171,8 +171,9 @@ std::string render_spot_markdown(const compare::SpotCheck& s, const SpotLabels& 
     out += fmt::format("> **{}**: the seller's or the buyer's figures come from a simulated "
                        "node.\n\n",
                        report::kSimulatedStamp);
-  out += fmt::format("- Seller: `{}` — profile {}\n- This node: {}\n", l.seller_dir,
-                     l.profile_source, l.node);
+  out += fmt::format("- Seller: `{}` — profile {}\n- Seller's signature: {}\n- This node: {}\n",
+                     l.seller_dir, l.profile_source,
+                     l.signature.empty() ? "not checked" : l.signature, l.node);
   out +=
       fmt::format("- Identity: {}{}\n",
                   s.identity.match ? "matches the certificate" : "DOES NOT MATCH the certificate",

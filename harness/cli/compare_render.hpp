@@ -18,6 +18,7 @@ std::string render_compare_junit(const compare::RunComparison& c, const CompareL
 
 struct SpotLabels {
   std::string seller_dir, profile_source, node; ///< node: "simulated h100-sxm5-80gb-8x seed 2"
+  std::string signature; ///< the seller directory's signature status, as verified now
 };
 
 std::string render_spot_markdown(const compare::SpotCheck& s, const SpotLabels& l);

@@ -112,6 +112,34 @@ TEST(SpotCheckCli, AnotherHostnameIsAnotherNode) {
   EXPECT_THAT(o.cli.out, HasSubstr("DOES NOT MATCH"));
 }
 
+TEST(SpotCheckCli, SignedSellerShowsValidAndAnAlteredCertificateStopsIt) {
+  const std::string keys = test::make_temp_dir("gpucert-spot-keys");
+  ASSERT_EQ(run_cli({"key", "generate", "--out", keys + "/seller"}).rc, 0);
+  const std::string signed_dir = test::make_temp_dir("gpucert-seller-signed");
+  ASSERT_EQ(run_cli({"run", "--profile", kQuick, "--simulate", kNode, "--hostname", kHost, "--seed",
+                     "1", "--out", signed_dir, "--sign-key", keys + "/seller"})
+                .rc,
+            0);
+  const Spot ok = spot(
+      {"--hostname", kHost, "--draw-seed", "7", "--gpus", "0", "--pubkey", keys + "/seller.pub"},
+      signed_dir);
+  EXPECT_EQ(ok.cli.rc, 0) << ok.cli.err;
+  EXPECT_EQ(ok.doc.at("seller_signature").at("state"), "VALID");
+  EXPECT_THAT(ok.cli.out, HasSubstr("Seller's signature: VALID"));
+  // One byte of the certificate changed after signing: nothing is measured, exit 1.
+  std::string text = test::read_file(signed_dir + "/certificate.json");
+  const std::size_t at = text.find("\"gpu0\"");
+  ASSERT_NE(at, std::string::npos);
+  text.insert(at + 6, " ");
+  std::ofstream(signed_dir + "/certificate.json", std::ios::binary) << text;
+  const Spot bad = spot(
+      {"--hostname", kHost, "--draw-seed", "7", "--gpus", "0", "--pubkey", keys + "/seller.pub"},
+      signed_dir);
+  EXPECT_EQ(bad.cli.rc, 1);
+  EXPECT_THAT(bad.cli.err, HasSubstr("the signature does not hold"));
+  EXPECT_FALSE(fs::exists(bad.dir + "/results.json"));
+}
+
 TEST(SpotCheckCli, SellerDirectoryWithMissingFilesIsBadInput) {
   const std::string bare = test::make_temp_dir("gpucert-seller-bare");
   const Spot missing = spot({"--hostname", kHost}, bare);
