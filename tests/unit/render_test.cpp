@@ -218,6 +218,11 @@ TEST(Prometheus, LabelsAreEscapedAndSimulationNeverCertifies) {
   EXPECT_NE(
       render("prom", real_and_passing()).find("outcome=\"CERTIFIED\",scope=\"all 3 GPUs\"} 1"),
       std::string::npos);
+  // Every check passed on the simulator: CERTIFIED, and still never 1.
+  Certificate sim = real_and_passing();
+  sim.results.backend = "sim";
+  EXPECT_NE(render("prom", sim).find("outcome=\"CERTIFIED\",scope=\"all 3 GPUs\"} 0"),
+            std::string::npos);
 }
 
 TEST(Html, EscapesEverything) {
