@@ -101,6 +101,7 @@ ExitCode run_action(const RunArgs& a) {
                opts.results_path);
 
   report::ConsoleOptions con;
+  con.signature = sig;
   con.evidence.push_back((dir / "results.json").string());
   con.evidence.insert(con.evidence.end(), written.begin(), written.end());
   write_stdout(report::render_console(out.certificate, con));

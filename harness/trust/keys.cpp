@@ -18,7 +18,7 @@ namespace gpucert::trust {
 
 namespace {
 
-constexpr InputKind kKeyInput{"key file", 1u << 20};
+constexpr InputKind kKeyInput{"key", 1u << 20};
 constexpr std::string_view kComment = "untrusted comment:";
 constexpr std::string_view kAlgorithm = "Ed"; // minisign's tag for Ed25519
 

@@ -235,7 +235,8 @@ VerifyReport verify_run_dir(const std::string& dir, const VerifyOptions& opts) {
         cert = report::certificate_from_json(
             parse_json_text(s.files.at("certificate.json"), dir + "/certificate.json"));
         results =
-            results_from_json(parse_json_text(s.files.at("results.json"), dir + "/results.json"));
+            results_from_json(parse_json_text(s.files.at("results.json"), dir + "/results.json"),
+                              *opts.registry); // with the samples' derivation check
         return std::string("certificate.json and results.json are well-formed");
       }))
     return r;

@@ -269,7 +269,8 @@ TEST_F(TrustCli, EditedOutcomeIsRejectedEvenWhenResigned) {
 
 TEST_F(TrustCli, ScaledSamplesAreRejectedEvenWhenResigned) {
   const std::string d = copy_run("scaled");
-  json r = json::parse(test::read_file(d + "/results.json"));
+  const json original = json::parse(test::read_file(d + "/results.json"));
+  json r = original;
   int scaled = 0;
   for (auto& m : r.at("measurements"))
     if (m.at("target").at("gpus") == json::array({3}))
@@ -281,7 +282,23 @@ TEST_F(TrustCli, ScaledSamplesAreRejectedEvenWhenResigned) {
   auto v = verify(d, {"--allow-simulated"});
   EXPECT_EQ(v.rc, 1);
   EXPECT_THAT(v.out, HasSubstr("results.json: its SHA-256 is not the signed one"));
-  // Re-signed by the seller: the certificate no longer holds results.json's digest.
+  // Re-signed by the seller: scaled samples no longer fit their recorded seconds and work, so
+  // the results are bad input.
+  ASSERT_EQ(run_cli({"sign", d, "--key", key_}).rc, 0);
+  v = verify(d, {"--allow-simulated"});
+  EXPECT_EQ(v.rc, 1) << v.out;
+  EXPECT_THAT(v.out, HasSubstr("is inconsistent with the sample's recorded time and work"));
+  // GEMM's samples scaled with its recorded work to match: the derivation holds, but the
+  // certificate no longer holds results.json's digest.
+  r = original;
+  for (auto& m : r.at("measurements"))
+    if (m.at("target").at("gpus") == json::array({3}) && m.at("benchmark") == "gemm") {
+      m["flops_per_sample"] = m.at("flops_per_sample").get<double>() * 1.42;
+      for (auto& [metric, samples] : m.at("metrics").items())
+        for (auto& x : samples)
+          x = x.get<double>() * 1.42;
+    }
+  write_text(d + "/results.json", r.dump(1) + "\n");
   ASSERT_EQ(run_cli({"sign", d, "--key", key_}).rc, 0);
   v = verify(d, {"--allow-simulated"});
   EXPECT_EQ(v.rc, 1) << v.out;
