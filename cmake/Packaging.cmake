@@ -16,6 +16,9 @@ install(FILES "${PROJECT_SOURCE_DIR}/harness/measure/METHOD.md" DESTINATION "${C
         COMPONENT host)
 install(FILES "${PROJECT_SOURCE_DIR}/harness/collectives/README.md" DESTINATION "${CMAKE_INSTALL_DOCDIR}"
         RENAME COLLECTIVES.md COMPONENT host)
+# The user guides the README points to (signing and verify, compare and spot-check, reports).
+install(FILES "${PROJECT_SOURCE_DIR}/docs/trust.md" "${PROJECT_SOURCE_DIR}/docs/compare.md"
+              "${PROJECT_SOURCE_DIR}/docs/reports.md" DESTINATION "${CMAKE_INSTALL_DOCDIR}" COMPONENT host)
 install(FILES "${PROJECT_SOURCE_DIR}/harness/backends/cuda/BENCHMARKS.md" DESTINATION "${CMAKE_INSTALL_DOCDIR}"
         COMPONENT cuda)
 
