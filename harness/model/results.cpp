@@ -266,8 +266,10 @@ void check_physical_range(const Field& f, const Measurement& m) {
   if (m.metrics.empty())
     return;
   const Field ms = f.at("metrics");
-  for (const auto& [name, values] : m.metrics) {
-    const Field mf = ms.at(name.c_str());
+  for (const auto& metric : m.metrics) {
+    // A named reference, not a structured binding: clang 14 cannot capture bindings in lambdas.
+    const std::vector<double>& values = metric.second;
+    const Field mf = ms.at(metric.first.c_str());
     for (std::size_t i = 0; i < values.size(); ++i) {
       if (!std::isfinite(values[i]))
         mf.at(i).fail("a sample must be a finite number (null, NaN or infinite here)");
