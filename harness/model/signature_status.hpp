@@ -23,11 +23,16 @@ struct SignatureStatus {
 
 inline const char* to_string(SignatureStatus::State s) {
   switch (s) {
-  case SignatureStatus::State::not_checked: return "NOT CHECKED";
-  case SignatureStatus::State::unsigned_: return "UNSIGNED";
-  case SignatureStatus::State::valid: return "VALID";
-  case SignatureStatus::State::untrusted: return "UNTRUSTED";
-  case SignatureStatus::State::invalid: return "INVALID";
+  case SignatureStatus::State::not_checked:
+    return "NOT CHECKED";
+  case SignatureStatus::State::unsigned_:
+    return "UNSIGNED";
+  case SignatureStatus::State::valid:
+    return "VALID";
+  case SignatureStatus::State::untrusted:
+    return "UNTRUSTED";
+  case SignatureStatus::State::invalid:
+    return "INVALID";
   }
   return "INVALID";
 }
