@@ -89,6 +89,24 @@ struct SourceFile {
   std::string sha256;
 };
 
+/// The profile's `fleet:` section: clauses judged on a lot of node certificates
+/// (`gpucert fleet`), not on one node. Each is optional; a lot with none is judged on its nodes'
+/// outcomes alone (every node certified).
+struct FleetPolicy {
+  std::optional<double> min_certified_fraction; ///< of the nodes offered, e.g. 0.98
+  /// Floors (or ceilings, for lower-is-better clauses) on the lot's median of a clause's
+  /// statistic, by clause id: `median_floors: {gemm-bf16: 760}`.
+  std::map<std::string, double> median_floors;
+  std::optional<double> max_outlier_fraction; ///< of the GPUs (targets) that are outliers
+  std::optional<double> outlier_z;            ///< robust z defining an outlier (default 4)
+  std::optional<double> outlier_rel;          ///< relative distance from the median (0.03)
+  std::map<std::string, Loc> locs;            ///< where each key was written
+  bool empty() const {
+    return !min_certified_fraction && median_floors.empty() && !max_outlier_fraction &&
+           !outlier_z && !outlier_rel;
+  }
+};
+
 struct Profile {
   std::string schema = kProfileSchema;
   std::string name, description;
@@ -96,6 +114,7 @@ struct Profile {
   Match match;
   Method method;
   std::vector<Clause> clauses;
+  FleetPolicy fleet;
   /// SHA-256 of the profile file; when it extends others, SHA-256 of the text
   /// "<sha of this file>\n<sha of its base>\n..." (see profiles/README.md).
   std::string sha256;
