@@ -4,8 +4,11 @@
 #include "reports/render.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <fmt/core.h>
 #include <functional>
+#include <map>
 
 namespace gpucert::report {
 
@@ -34,9 +37,41 @@ std::string sample_value(double v) {
   return fmt::format("{:.17g}", v);
 }
 
-} // namespace
+/// Seconds since the epoch of an ISO 8601 UTC time ("2026-12-03T11:07:53Z"), or nothing.
+std::optional<double> epoch_seconds(const std::string& iso) {
+  std::tm tm{};
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0;
+  double sec = 0;
+  if (std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%lf", &y, &mo, &d, &h, &mi, &sec) != 6)
+    return std::nullopt;
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  const std::time_t t = timegm(&tm);
+  if (t == static_cast<std::time_t>(-1))
+    return std::nullopt;
+  return static_cast<double>(t) + sec;
+}
 
-std::string render_prometheus(const Certificate& c, const SignatureStatus& sig) {
+int severity(Verdict v) {
+  switch (v) {
+  case Verdict::pass:
+    return 1;
+  case Verdict::skipped:
+    return 0;
+  case Verdict::inconclusive:
+    return 2;
+  case Verdict::fail:
+    return 3;
+  case Verdict::error:
+    return 4;
+  }
+  return 0;
+}
+
+std::string render_prom(const Certificate& c, const SignatureStatus& sig, bool full) {
   const Derived d = derive(c);
   std::string out;
   const std::string sim = d.simulated ? "true" : "false";
@@ -68,6 +103,11 @@ std::string render_prometheus(const Certificate& c, const SignatureStatus& sig) 
                   "{}\n",
                   base, gpus, d.scope.gpus_in_node, d.scope.complete_node ? "true" : "false",
                   d.scope.gpus.size());
+  if (auto t = epoch_seconds(c.results.finished_at)) {
+    family("gpucert_run_timestamp_seconds",
+           "When the run's measurements finished (Unix time): the age of these series.");
+    out += fmt::format("gpucert_run_timestamp_seconds{{{}}} {}\n", base, sample_value(*t));
+  }
   family("gpucert_checks", "Checks by verdict.");
   for (Verdict v :
        {Verdict::pass, Verdict::fail, Verdict::inconclusive, Verdict::error, Verdict::skipped}) {
@@ -75,6 +115,50 @@ std::string render_prometheus(const Certificate& c, const SignatureStatus& sig) 
     for (const auto& k : c.checks)
       n += k.verdict == v;
     out += fmt::format("gpucert_checks{{{},verdict=\"{}\"}} {}\n", base, to_string(v), n);
+  }
+  if (!full) {
+    // Per clause: its outcome (the worst verdict over its targets) and the worst target's
+    // statistic and margin, so that a node holds a few dozen series, not one per check.
+    std::map<std::string, const Check*> worst;
+    std::vector<std::string> order;
+    for (const auto& k : c.checks) {
+      auto [it, fresh] = worst.try_emplace(k.clause_id, &k);
+      if (fresh) {
+        order.push_back(k.clause_id);
+        continue;
+      }
+      const Check& w = *it->second;
+      if (severity(k.verdict) > severity(w.verdict) ||
+          (severity(k.verdict) == severity(w.verdict) && k.margin_rel && w.margin_rel &&
+           *k.margin_rel < *w.margin_rel))
+        it->second = &k;
+    }
+    auto clabels = [&](const Check& k) {
+      std::string l =
+          fmt::format("{},clause=\"{}\",target=\"{}\",metric=\"{}\"", base,
+                      label_value(k.clause_id), label_value(k.target), label_value(k.metric));
+      for (const auto& g : c.inventory.gpus)
+        if (k.target == "gpu" + std::to_string(g.index) && g.uuid)
+          l += fmt::format(",gpu_uuid=\"{}\"", label_value(*g.uuid));
+      return l;
+    };
+    family("gpucert_clause_verdict", "1 for a clause's outcome, the worst verdict over its "
+                                     "targets (labels: verdict, and the worst target).");
+    for (const auto& id : order)
+      out += fmt::format("gpucert_clause_verdict{{{},verdict=\"{}\"}} 1\n", clabels(*worst[id]),
+                         to_string(worst[id]->verdict));
+    family("gpucert_clause_worst_value", "The statistic of the clause's worst target.");
+    for (const auto& id : order)
+      if (worst[id]->value)
+        out += fmt::format("gpucert_clause_worst_value{{{}}} {}\n", clabels(*worst[id]),
+                           sample_value(*worst[id]->value));
+    family("gpucert_clause_worst_margin", "Margin of the clause's worst target: statistic minus "
+                                          "threshold in the good direction (negative = miss).");
+    for (const auto& id : order)
+      if (worst[id]->margin)
+        out += fmt::format("gpucert_clause_worst_margin{{{}}} {}\n", clabels(*worst[id]),
+                           sample_value(*worst[id]->margin));
+    return out;
   }
   auto labels = [&](const Check& k) {
     return fmt::format("{},clause=\"{}\",target=\"{}\",metric=\"{}\"", base,
@@ -111,6 +195,18 @@ std::string render_prometheus(const Certificate& c, const SignatureStatus& sig) 
   series("gpucert_check_samples", "Samples behind the statistic.",
          [](const Check& k) { return std::optional<double>(k.n); });
   return out;
+}
+
+} // namespace
+
+/// By default a few series per clause (fits a fleet: under 100 per node).
+std::string render_prometheus(const Certificate& c, const SignatureStatus& sig) {
+  return render_prom(c, sig, false);
+}
+
+/// One series per check and figure (`--format prom-full`).
+std::string render_prometheus_full(const Certificate& c, const SignatureStatus& sig) {
+  return render_prom(c, sig, true);
 }
 
 } // namespace gpucert::report

@@ -11,7 +11,10 @@
   X("junit", junit, "junit.xml", "JUnit XML, one test case per check, for CI systems")             \
   X("md", markdown, "report.md", "Markdown: verdicts, evidence and causes, for people")            \
   X("html", html, "", "a self-contained HTML page")                                                \
-  X("prom", prometheus, "", "Prometheus text exposition, for a node exporter's textfile collector")
+  X("prom", prometheus, "",                                                                        \
+    "Prometheus text exposition, for a node exporter's textfile collector")                        \
+  X("prom-full", prometheus_full, "",                                                              \
+    "Prometheus with one series per check (large: not for fleets)")
 
 namespace gpucert::report {
 

@@ -503,7 +503,7 @@ TEST(ReportCli, RendersEveryFormat) {
   // Refusals name the token, the file and what is wrong with it.
   const auto pdf = run_cli({"report", cert, "--format", "pdf"});
   EXPECT_EQ(pdf.rc, 2);
-  EXPECT_THAT(pdf.err, HasSubstr("--format: pdf not in {json,junit,md,html,prom}"));
+  EXPECT_THAT(pdf.err, HasSubstr("--format: pdf not in {json,junit,md,html,prom,prom-full}"));
   EXPECT_EQ(pdf.out, "");
   const auto no_format = run_cli({"report", cert});
   EXPECT_EQ(no_format.rc, 2);

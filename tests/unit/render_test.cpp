@@ -198,7 +198,7 @@ TEST(Console, RealCertificateHasNoSimulationBanner) {
 TEST(Prometheus, LabelsAreEscapedAndSimulationNeverCertifies) {
   Certificate c = sample();
   c.outcome = Outcome::certified; // stated, but its checks give NOT CERTIFIED: never trusted
-  const std::string prom = render("prom", c);
+  const std::string prom = render("prom-full", c);
   EXPECT_NE(prom.find("gpucert_certified{profile=\"h100-sxm5-80gb-8x-standard\",node=\"node<017>\","
                       "simulated=\"true\",outcome=\"NOT CERTIFIED\",scope=\"all 3 GPUs\"} 0"),
             std::string::npos)

@@ -552,7 +552,7 @@ void expect_number(const std::vector<Series>& all, const std::string& name, cons
 }
 
 TEST(PrometheusContent, EveryCheckHasItsVerdictValueIntervalThresholdAndSamples) {
-  const auto all = prom_series(render("prom", sample_certificate()));
+  const auto all = prom_series(render("prom-full", sample_certificate()));
   for (const Row& want : fixture_rows()) {
     SCOPED_TRACE(want.verdict + " " + want.clause + " " + want.target);
     const Series* v = find_series(all, "gpucert_check_verdict", want);
@@ -761,7 +761,7 @@ TEST(AllFormats, EveryCheckOfEveryVerdictIsRenderedOnce) {
   const auto html = html_rows(render("html", c));
   const auto mdr = md_rows(render("md", c));
   const auto cases = testcases(render("junit", c));
-  const auto prom = prom_series(render("prom", c));
+  const auto prom = prom_series(render("prom-full", c));
   const auto lines = lines_of(render_console(c));
   for (const Check& k : c.checks) {
     SCOPED_TRACE(to_string(k.verdict) + " " + k.clause_id + " " + k.target);
