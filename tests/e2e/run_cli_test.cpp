@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
+#include <sstream>
 
 namespace gpucert {
 namespace {
@@ -743,6 +744,33 @@ TEST(ReportCli, ForgedOutcomeAndSimulatedFlagAreShownAsTheChecksGive) {
   const auto md = run_cli({"report", path, "--format", "md"});
   EXPECT_THAT(md.out, HasSubstr("| signature | UNSIGNED"));
   EXPECT_THAT(md.out, HasSubstr("INCONSISTENT: "));
+  fs::remove_all(r.dir);
+}
+
+// A fleet holds the default exposition: at most 100 series per node for the standard profile,
+// labelled with the node and (per GPU) the GPU UUID, with the run's time as a gauge; prom-full
+// keeps a series per check.
+TEST(ReportCli, PrometheusDefaultFitsAFleetAndFullHasEveryCheck) {
+  const RunOutcome r = run({}, kStandard);
+  const std::string cert = r.dir + "/certificate.json";
+  const auto prom = run_cli({"report", cert, "--format", "prom"});
+  ASSERT_EQ(prom.rc, 0) << prom.err;
+  int series = 0;
+  std::istringstream in(prom.out);
+  for (std::string line; std::getline(in, line);)
+    series += !line.empty() && line[0] != '#';
+  EXPECT_LE(series, 100);
+  EXPECT_GT(series, 10);
+  EXPECT_THAT(prom.out, HasSubstr("gpucert_run_timestamp_seconds{"));
+  EXPECT_THAT(prom.out, HasSubstr("gpu_uuid=\""));
+  EXPECT_THAT(prom.out, HasSubstr("gpucert_clause_worst_margin{"));
+  EXPECT_EQ(prom.out.find("gpucert_check_verdict{"), std::string::npos);
+  const auto full = run_cli({"report", cert, "--format", "prom-full"});
+  ASSERT_EQ(full.rc, 0) << full.err;
+  EXPECT_EQ(std::count(full.out.begin(), full.out.end(), '\n') >
+                std::count(prom.out.begin(), prom.out.end(), '\n') * 5,
+            true);
+  EXPECT_THAT(full.out, HasSubstr("gpucert_check_verdict{"));
   fs::remove_all(r.dir);
 }
 
