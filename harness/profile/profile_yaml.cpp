@@ -53,7 +53,7 @@ void emit_method(YAML::Emitter& y, const Method& m) {
   y << YAML::EndMap;
 }
 
-void emit_clause(YAML::Emitter& y, const Clause& c) {
+void emit_clause(YAML::Emitter& y, const Clause& c, const std::string& note) {
   y << YAML::BeginMap;
   y << YAML::Key << "id" << YAML::Value << c.id;
   y << YAML::Key << "metric" << YAML::Value << c.metric;
@@ -66,10 +66,16 @@ void emit_clause(YAML::Emitter& y, const Clause& c) {
   y << YAML::Key << "each" << YAML::Value << to_string(c.each);
   if (!c.is_health())
     y << YAML::Key << "stat" << YAML::Value << c.stat;
-  if (c.min)
+  if (c.min) {
     y << YAML::Key << "min" << YAML::Value << number(*c.min);
-  if (c.max)
+    if (!note.empty() && c.higher_is_better)
+      y << YAML::Comment(note);
+  }
+  if (c.max) {
     y << YAML::Key << "max" << YAML::Value << number(*c.max);
+    if (!note.empty() && !c.higher_is_better)
+      y << YAML::Comment(note);
+  }
   if (c.equals) {
     y << YAML::Key << "equals" << YAML::Value;
     switch (c.equals->kind) {
@@ -105,7 +111,7 @@ void emit_clause(YAML::Emitter& y, const Clause& c) {
 
 } // namespace
 
-std::string to_yaml(const Profile& p) {
+std::string to_yaml(const Profile& p, const std::map<std::string, std::string>& threshold_notes) {
   YAML::Emitter y;
   y << YAML::BeginMap;
   y << YAML::Key << "schema" << YAML::Value << p.schema;
@@ -118,8 +124,10 @@ std::string to_yaml(const Profile& p) {
   emit_match(y, p.match);
   emit_method(y, p.method);
   y << YAML::Key << "clauses" << YAML::Value << YAML::BeginSeq;
-  for (const auto& c : p.clauses)
-    emit_clause(y, c);
+  for (const auto& c : p.clauses) {
+    const auto note = threshold_notes.find(c.id);
+    emit_clause(y, c, note == threshold_notes.end() ? std::string() : note->second);
+  }
   y << YAML::EndSeq << YAML::EndMap;
   return std::string(y.c_str()) + "\n";
 }

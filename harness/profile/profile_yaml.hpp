@@ -4,10 +4,14 @@
 
 #include "harness/profile/profile.hpp"
 
+#include <map>
 #include <string>
 
 namespace gpucert::profile {
 
-std::string to_yaml(const Profile& p);
+/// `threshold_notes`: a comment to write next to a clause's min/max, by clause id (e.g. where a
+/// derived threshold came from).
+std::string to_yaml(const Profile& p,
+                    const std::map<std::string, std::string>& threshold_notes = {});
 
 } // namespace gpucert::profile
