@@ -30,13 +30,16 @@ std::string to_string(Tier t) {
 namespace detail {
 namespace {
 
-const std::set<std::string> kTopKeys = {"schema", "name",   "description", "extends",       "tier",
-                                        "match",  "method", "clauses",     "remove_clauses"};
+const std::set<std::string> kTopKeys = {"schema", "name",          "description", "extends",
+                                        "tier",   "match",         "method",      "clauses",
+                                        "fleet",  "remove_clauses"};
 const std::set<std::string> kClauseKeys = {
     "id",     "metric",   "params",    "each",     "stat",        "min",         "max",
     "equals", "relative", "min_ratio", "duration", "concurrency", "description", "contract_ref"};
 const std::set<std::string> kMatchKeys = {
     "gpu_name", "gpu_count", "memory_gib", "pcie", "nvlink_links_per_gpu", "ecc"};
+const std::set<std::string> kFleetKeys = {"min_certified_fraction", "median_floors",
+                                          "max_outlier_fraction", "outlier_z", "outlier_rel"};
 const std::set<std::string> kMethodKeys = {"confidence", "target_rel_ci", "min_samples",
                                            "max_samples", "max_seconds_per_clause"};
 const std::regex kIdPattern("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -183,6 +186,9 @@ RawFile parse_raw(const std::string& text, const std::string& path) {
     } else if (k == "method") {
       f.method_node = v;
       f.method = checked_map(v, "method", kMethodKeys, path);
+    } else if (k == "fleet") {
+      f.fleet_node = v;
+      f.fleet = checked_map(v, "fleet", kFleetKeys, path);
     } else if (k == "clauses") {
       f.clauses_node = v;
       if (!v.node.IsSequence())
@@ -245,6 +251,12 @@ RawFile merge(RawFile base, const RawFile& child) {
       out.match.erase(k);
     else
       out.match[k] = v;
+  }
+  for (const auto& [k, v] : child.fleet) { // key by key; null removes a lot clause
+    if (is_null(v))
+      out.fleet.erase(k);
+    else
+      out.fleet[k] = v;
   }
   for (const auto& [k, v] : child.method) {
     if (is_null(v))

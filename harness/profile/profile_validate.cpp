@@ -8,6 +8,7 @@
 #include "harness/profile/raw_profile.hpp"
 #include "harness/profile/yaml_guard.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/core.h>
 #include <regex>
@@ -382,6 +383,53 @@ Clause build_clause(const RawClause& rc, const Registry& registry) {
 
 } // namespace
 
+/// The `fleet:` section: fractions in [0, 1], a positive z, floors on clauses the profile has.
+FleetPolicy build_fleet(const RawMap& raw, const std::vector<Clause>& clauses) {
+  FleetPolicy f;
+  const auto fraction = [](const Raw& v, const std::string& key) {
+    return in_range(v, key, 0, 1, false, false, "a fraction lies in [0, 1]");
+  };
+  for (const auto& [k, v] : raw) {
+    const std::string key = "fleet." + k;
+    f.locs[k] = v.loc;
+    if (k == "min_certified_fraction") {
+      f.min_certified_fraction = fraction(v, key);
+    } else if (k == "max_outlier_fraction") {
+      f.max_outlier_fraction = fraction(v, key);
+    } else if (k == "outlier_z") {
+      f.outlier_z = in_range(v, key, 0, 1000, true, false, "a robust z lies in (0, 1000]");
+    } else if (k == "outlier_rel") {
+      f.outlier_rel = in_range(v, key, 0, 1, true, true, "a relative distance lies in (0, 1)");
+    } else if (k == "median_floors") {
+      if (!v.node.IsMap())
+        fail(v.loc, key,
+             "expected a map of clause id to the lot median's floor, like "
+             "{gemm-bf16: 760}, got " +
+                 describe(v.node));
+      for (const auto& kv : v.node) {
+        const Loc at = loc_of(kv.first, v.loc.file);
+        if (!kv.first.IsScalar())
+          fail(at, key, "keys must be clause ids, got " + describe(kv.first));
+        const std::string id = kv.first.Scalar();
+        const auto c = std::find_if(clauses.begin(), clauses.end(),
+                                    [&](const Clause& cl) { return cl.id == id; });
+        if (c == clauses.end())
+          fail(at, key + "." + id, "the profile has no clause '" + id + "'");
+        if (c->is_health())
+          fail(at, key + "." + id, "a lot median applies to benchmark clauses, not health ones");
+        const Raw floor{kv.second, loc_of(kv.second, v.loc.file), at};
+        const double d = as_number(floor, key + "." + id);
+        if (!std::isfinite(d) || d <= 0)
+          fail(floor.loc, key + "." + id,
+               fmt::format("{:g} is impossible: a floor is positive", d));
+        f.median_floors[id] = d;
+        f.locs["median_floors." + id] = floor.loc;
+      }
+    }
+  }
+  return f;
+}
+
 Profile build(const RawFile& merged, const Registry& registry) {
   static const std::regex name_pattern("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   Profile p;
@@ -414,6 +462,7 @@ Profile build(const RawFile& merged, const Registry& registry) {
     p.clauses.push_back(build_clause(rc, registry));
     check_decidable(p.clauses.back(), p.method, p.tier, rc.loc); // profile_decidable.cpp
   }
+  p.fleet = build_fleet(merged.fleet, p.clauses);
   return p;
 }
 

@@ -53,6 +53,25 @@ void emit_method(YAML::Emitter& y, const Method& m) {
   y << YAML::EndMap;
 }
 
+void emit_fleet(YAML::Emitter& y, const FleetPolicy& f) {
+  y << YAML::Key << "fleet" << YAML::Value << YAML::BeginMap;
+  if (f.min_certified_fraction)
+    y << YAML::Key << "min_certified_fraction" << YAML::Value << number(*f.min_certified_fraction);
+  if (!f.median_floors.empty()) {
+    y << YAML::Key << "median_floors" << YAML::Value << YAML::BeginMap;
+    for (const auto& [id, floor] : f.median_floors)
+      y << YAML::Key << id << YAML::Value << number(floor);
+    y << YAML::EndMap;
+  }
+  if (f.max_outlier_fraction)
+    y << YAML::Key << "max_outlier_fraction" << YAML::Value << number(*f.max_outlier_fraction);
+  if (f.outlier_z)
+    y << YAML::Key << "outlier_z" << YAML::Value << number(*f.outlier_z);
+  if (f.outlier_rel)
+    y << YAML::Key << "outlier_rel" << YAML::Value << number(*f.outlier_rel);
+  y << YAML::EndMap;
+}
+
 void emit_clause(YAML::Emitter& y, const Clause& c, const std::string& note) {
   y << YAML::BeginMap;
   y << YAML::Key << "id" << YAML::Value << c.id;
@@ -128,7 +147,10 @@ std::string to_yaml(const Profile& p, const std::map<std::string, std::string>& 
     const auto note = threshold_notes.find(c.id);
     emit_clause(y, c, note == threshold_notes.end() ? std::string() : note->second);
   }
-  y << YAML::EndSeq << YAML::EndMap;
+  y << YAML::EndSeq;
+  if (!p.fleet.empty())
+    emit_fleet(y, p.fleet);
+  y << YAML::EndMap;
   return std::string(y.c_str()) + "\n";
 }
 

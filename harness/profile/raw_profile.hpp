@@ -29,8 +29,8 @@ struct RawClause {
 struct RawFile {
   std::string path, sha256;
   std::optional<Raw> schema, name, description, tier, extends;
-  std::optional<Raw> match_node, method_node, clauses_node;
-  RawMap match, method;
+  std::optional<Raw> match_node, method_node, clauses_node, fleet_node;
+  RawMap match, method, fleet;
   std::vector<RawClause> clauses;
   std::vector<std::pair<std::string, Loc>> remove_clauses;
 };
