@@ -115,4 +115,37 @@ std::vector<LotClauseResult> judge_lot_clauses(const profile::FleetPolicy& polic
   return out;
 }
 
+report::Outcome lot_outcome(const profile::FleetPolicy& policy, const report::LotCertificate& lot) {
+  using report::Outcome;
+  if (lot.nodes_read == 0)
+    return Outcome::not_certified;
+  bool undecided = false;
+  for (const auto& c : lot.lot_clauses) {
+    if (c.verdict == Verdict::fail || c.verdict == Verdict::error)
+      return Outcome::not_certified;
+    undecided |= c.verdict == Verdict::inconclusive;
+  }
+  if (!policy.min_certified_fraction) {
+    if (lot.nodes_certified + lot.nodes_inconclusive < lot.nodes_offered)
+      return Outcome::not_certified;
+    undecided |= lot.nodes_inconclusive > 0;
+  }
+  return undecided ? Outcome::inconclusive : Outcome::certified;
+}
+
+void judge_lot(const profile::FleetPolicy& policy, report::LotCertificate& lot) {
+  lot.lot_clauses = judge_lot_clauses(policy, lot);
+  lot.outcome = lot_outcome(policy, lot);
+  int failed = 0;
+  for (const auto& c : lot.lot_clauses)
+    failed += c.verdict == Verdict::fail || c.verdict == Verdict::error;
+  lot.summary = fmt::format("{} of {} nodes certified ({} not certified, {} inconclusive, {} "
+                            "unreadable){}",
+                            lot.nodes_certified, lot.nodes_offered, lot.nodes_not_certified,
+                            lot.nodes_inconclusive, lot.nodes_unreadable,
+                            lot.lot_clauses.empty() ? std::string()
+                                                    : fmt::format("; {} of {} lot clauses failed",
+                                                                  failed, lot.lot_clauses.size()));
+}
+
 } // namespace gpucert::fleet

@@ -23,4 +23,15 @@ namespace gpucert::fleet {
 std::vector<report::LotClauseResult> judge_lot_clauses(const profile::FleetPolicy& policy,
                                                        const report::LotCertificate& lot);
 
+/// The lot's outcome from its nodes and its lot clauses, failing closed: NOT CERTIFIED when no
+/// node was read, when a lot clause FAILs or is ERROR, or, unless the policy states a
+/// min_certified_fraction (which then decides how many may fail), when any node offered is not
+/// certified (unreadable included; with --pubkey, unverified included); INCONCLUSIVE when
+/// nothing failed but a lot clause or (without min_certified_fraction) a node is INCONCLUSIVE;
+/// else CERTIFIED.
+report::Outcome lot_outcome(const profile::FleetPolicy& policy, const report::LotCertificate& lot);
+
+/// Judges `policy` on `lot`: sets lot.lot_clauses, lot.outcome and lot.summary.
+void judge_lot(const profile::FleetPolicy& policy, report::LotCertificate& lot);
+
 } // namespace gpucert::fleet

@@ -128,5 +128,35 @@ TEST(LotClauses, ASampleIsJudgedOnItsBound) {
   EXPECT_EQ(judge_lot_clauses(policy, l)[0].verdict, Verdict::error);
 }
 
+TEST(LotOutcome, FailsClosedAndAFractionClauseDecidesHowManyMayFail) {
+  using report::Outcome;
+  profile::FleetPolicy none;
+  report::LotCertificate l = lot(10, 10);
+  EXPECT_EQ(lot_outcome(none, l), Outcome::certified);
+  l.nodes_certified = 9; // one not certified (or unreadable): the lot is not
+  EXPECT_EQ(lot_outcome(none, l), Outcome::not_certified);
+  l.nodes_inconclusive = 1;
+  EXPECT_EQ(lot_outcome(none, l), Outcome::inconclusive);
+  l.nodes_read = 0;
+  EXPECT_EQ(lot_outcome(none, l), Outcome::not_certified);
+
+  profile::FleetPolicy fraction;
+  fraction.min_certified_fraction = 0.9;
+  l = lot(10, 9);
+  judge_lot(fraction, l);
+  EXPECT_EQ(l.outcome, Outcome::certified);
+  EXPECT_THAT(l.summary, HasSubstr("9 of 10 nodes certified"));
+  l = lot(10, 8);
+  judge_lot(fraction, l);
+  EXPECT_EQ(l.outcome, Outcome::not_certified);
+  EXPECT_THAT(l.summary, HasSubstr("1 of 1 lot clauses failed"));
+  // A floor on a clause the lot never measured is an ERROR, so the lot is not certified.
+  profile::FleetPolicy floors;
+  floors.median_floors = {{"hbm-triad", 2800}};
+  l = lot(10, 10);
+  judge_lot(floors, l);
+  EXPECT_EQ(l.outcome, Outcome::not_certified);
+}
+
 } // namespace
 } // namespace gpucert::fleet
