@@ -90,4 +90,21 @@ double student_t_quantile(double p, double df) {
   return invert([df](double t) { return student_t_cdf(t, df); }, p, -1, 1);
 }
 
+double beta_cdf(double x, double a, double b) {
+  if (!(a > 0 && b > 0))
+    throw std::invalid_argument("beta_cdf: a and b must be positive");
+  return incomplete_beta(a, b, x);
+}
+
+double beta_quantile(double p, double a, double b) {
+  if (!(p >= 0 && p <= 1) || !(a > 0 && b > 0))
+    throw std::invalid_argument("beta_quantile: p must lie in [0, 1], a and b be positive");
+  double lo = 0, hi = 1; // bisection on [0, 1]: the CDF is monotone there
+  for (int i = 0; i < 200 && hi - lo > 1e-15; ++i) {
+    const double mid = (lo + hi) / 2;
+    (incomplete_beta(a, b, mid) < p ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 } // namespace gpucert::stats

@@ -13,4 +13,9 @@ double student_t_cdf(double t, double df);
 /// Inverse of student_t_cdf for p in (0, 1); throws std::invalid_argument outside.
 double student_t_quantile(double p, double df);
 
+/// CDF of the beta distribution with shape a, b > 0 at x (the regularized incomplete beta).
+double beta_cdf(double x, double a, double b);
+/// Inverse of beta_cdf for p in [0, 1]; throws std::invalid_argument outside.
+double beta_quantile(double p, double a, double b);
+
 } // namespace gpucert::stats
