@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   gpucert::cli::add_verify(app, cmds);
   gpucert::cli::add_spot_check(app, cmds);
   gpucert::cli::add_compare(app, cmds);
+  gpucert::cli::add_fleet(app, cmds);
 
   try {
     app.parse(argc, argv);

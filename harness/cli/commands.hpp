@@ -40,5 +40,6 @@ void add_sign(CLI::App& app, Commands& cmds);
 void add_verify(CLI::App& app, Commands& cmds);
 void add_spot_check(CLI::App& app, Commands& cmds);
 void add_compare(CLI::App& app, Commands& cmds);
+void add_fleet(CLI::App& app, Commands& cmds);
 
 } // namespace gpucert::cli

@@ -35,6 +35,7 @@ struct LotNode {
   Outcome outcome = Outcome::not_certified; ///< derived from its checks, never the stored one
   bool consistent = true;                   ///< the stored outcome agrees with the derived one
   Counts counts;
+  bool verified = true; ///< with --pubkey: signature and digests VALID (true when not checked)
   int gpus = 0; ///< GPUs the certificate covers (its scope)
   int gpus_in_node = 0;
   std::string profile_name, profile_sha256;
@@ -66,6 +67,7 @@ struct Distribution {
 
 struct LotClause {
   std::string id, metric, unit, stat;
+  std::string kind; ///< "benchmark", "health", "match" (outliers are sought in benchmarks only)
   bool higher_is_better = true;
   Scope scope = Scope::gpu;
   Threshold threshold;                      ///< as the first node certificate states it
@@ -134,6 +136,11 @@ struct LotCertificate {
   int gpus_offered = 0, gpus_certified = 0;
   Proportion certified_fraction; ///< certified (and verified, with --pubkey) of offered
   std::string capacity;          ///< "9,872 of 10,000 GPUs certified (...)"
+
+  /// What a reader of the lot must know that the counts do not say: nodes certified against
+  /// different profiles, stored outcomes their checks contradict, GPUs assumed for unreadable
+  /// nodes.
+  std::vector<std::string> notes;
 
   std::vector<LotClause> clauses;
   std::vector<Outlier> outliers;

@@ -1,0 +1,23 @@
+// Renderers of a lot certificate (harness/fleet makes it): Markdown for people, CSV with one
+// row per node × target × clause for spreadsheets and notebooks, and the console summary.
+#pragma once
+
+#include "harness/model/lot.hpp"
+
+#include <string>
+
+namespace gpucert::report {
+
+/// lot.md: outcome and capacity, lot clauses, failures by cause, outliers, per-clause
+/// distributions, then one line per node.
+std::string render_lot_markdown(const LotCertificate& lot);
+
+/// lot.csv: node, hostname, node outcome, clause, target, gpu, gpu_uuid, verdict, value, unit,
+/// margin_rel; RFC 4180 quoting.
+std::string render_lot_csv(const LotCertificate& lot);
+
+/// What `gpucert fleet` prints: counts, capacity, lot clauses, the largest cause groups and
+/// outliers, the outcome line.
+std::string render_lot_console(const LotCertificate& lot);
+
+} // namespace gpucert::report
