@@ -108,6 +108,14 @@ ExitCode fleet_action(const FleetArgs& a) {
 
   report::LotCertificate lot = fleet::aggregate(certs, opts);
   if (!profile_name.empty()) {
+    int other = 0;
+    for (const auto& n : lot.nodes)
+      other += n.readable && n.profile_sha256 != profile_sha;
+    if (other > 0)
+      lot.notes.push_back(fmt::format("{} node{} certified against another profile than {} "
+                                      "(sha256 {}…), whose fleet: section judges the lot",
+                                      other, other == 1 ? " was" : "s were", profile_name,
+                                      profile_sha.substr(0, 12)));
     lot.profile_name = profile_name;
     lot.profile_sha256 = profile_sha;
   }
