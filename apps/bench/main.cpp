@@ -2,6 +2,7 @@
 // Certification is `gpucert run`; this binary only times, with provenance in its context.
 #include "apps/bench/bench_options.hpp"
 #include "apps/bench/device_benchmarks.hpp"
+#include "apps/bench/fleet_benchmarks.hpp"
 #include "apps/bench/host_benchmarks.hpp"
 #include "gpucert/version.hpp"
 #include "harness/benchmarks/catalog.hpp"
@@ -70,6 +71,7 @@ int main(int argc, char** argv) {
     return static_cast<int>(ExitCode::internal);
   }
   bench::register_host_benchmarks();
+  bench::register_fleet_benchmarks();
   if (backend->simulated())
     fmt::print(stderr,
                "gpucert-bench: SIMULATED node {}: figures come from a model, not a GPU; noise "
