@@ -36,7 +36,7 @@ struct LotNode {
   bool consistent = true;                   ///< the stored outcome agrees with the derived one
   Counts counts;
   bool verified = true; ///< with --pubkey: signature and digests VALID (true when not checked)
-  int gpus = 0; ///< GPUs the certificate covers (its scope)
+  int gpus = 0;         ///< GPUs the certificate covers (its scope)
   int gpus_in_node = 0;
   std::string profile_name, profile_sha256;
   std::string certificate_sha256; ///< of certificate.json's bytes (the lot's digest is over these)

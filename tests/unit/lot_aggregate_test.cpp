@@ -34,7 +34,8 @@ TEST(CauseGroup, SameFaultOnOtherGpusIsOneGroup) {
   // A reading says nothing without its clause; a plain miss names the clause and threshold.
   EXPECT_EQ(fleet::cause_group(failed("match.pcie_gen", "reads 4 before and after the run")),
             "match.pcie_gen: reads 4 before and after the run");
-  EXPECT_EQ(fleet::cause_group(failed("hbm-triad", "")), "hbm-triad: below its threshold ≥ 2800 GB/s");
+  EXPECT_EQ(fleet::cause_group(failed("hbm-triad", "")),
+            "hbm-triad: below its threshold ≥ 2800 GB/s");
   Check e = failed("gemm-bf16", "");
   e.verdict = Verdict::error;
   e.message = "cuBLASLt found no algorithm; more";
