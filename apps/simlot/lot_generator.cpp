@@ -314,6 +314,9 @@ Manifest generate_lot(const LotSpec& spec, const fs::path& out) {
   for (int i = 0; i < spec.nodes; ++i)
     if (plans[i].is_template || !plans[i].fault.empty())
       full.push_back(i);
+  // Read the node file once before any worker starts: its YAML is probed in a child process
+  // while this process is single-threaded, and the workers find it already checked.
+  (void)inventory_of(spec, plans[0]);
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   const unsigned threads = spec.threads > 0 ? unsigned(spec.threads) : hw;
   std::mutex err_mu;

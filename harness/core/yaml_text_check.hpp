@@ -16,8 +16,9 @@ void reject_yaml_cpp_hazards(std::string_view text, const std::string& file);
 /// a tag before ',', complex keys), so recognising them cannot be complete. This parses the
 /// text once in a child process with a deadline and refuses it (InputError naming the file) when
 /// that parser does not finish; only text it finishes on is parsed in this process. Costs one
-/// fork per file read. Call it before any thread is started (profiles and node files are read
-/// first): a child of a threaded process could wait on a lock another thread held.
+/// fork per distinct text (texts it finished on are remembered). A threaded process is never
+/// forked (the child could wait forever on a lock another thread held): there the probe runs on
+/// a thread with the same deadline, and a parser that hangs is left on it.
 void require_yaml_parser_finishes(std::string_view text, const std::string& file);
 
 } // namespace gpucert
