@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 #include <fstream>
 #include <string>
+#include <string_view>
 
 namespace gpucert::bench {
 
@@ -34,20 +35,21 @@ fs::path lot_dir(int nodes) {
   return dir;
 }
 
-// Peak resident set (kB) since the last reset; resetting needs Linux >= 4.0.
-long peak_rss_kb() {
+// A "Key:   123 kB" line of /proc/self/status, in kB (-1 when absent).
+long status_kb(std::string_view key) {
   std::ifstream in("/proc/self/status");
   for (std::string line; std::getline(in, line);)
-    if (line.rfind("VmHWM:", 0) == 0)
-      return std::stol(line.substr(6));
+    if (line.size() > key.size() && line.compare(0, key.size(), key) == 0 &&
+        line[key.size()] == ':')
+      return std::stol(line.substr(key.size() + 1));
   return -1;
 }
+// Peak resident set since the last reset (VmHWM; resetting needs Linux >= 4.0), and the current.
+long peak_rss_kb() {
+  return status_kb("VmHWM");
+}
 long current_rss_kb() {
-  std::ifstream in("/proc/self/status");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("VmRSS:", 0) == 0)
-      return std::stol(line.substr(6));
-  return -1;
+  return status_kb("VmRSS");
 }
 void reset_peak_rss() {
   std::ofstream("/proc/self/clear_refs") << "5";
