@@ -121,7 +121,11 @@ wait "$smi_pid" 2>/dev/null
 trap - EXIT
 args=(--sku "$out/sku.json" --telemetry "$out/telemetry.csv" "${steps[@]}")
 [[ -s "$out/gpu_tests.json" ]] && args+=(--tests "$out/gpu_tests.json")
-[[ -s "$out/cert/certificate.json" ]] && args+=(--cert "$out/cert/certificate.json")
+# The table reads the certificate's full form (certificate.json is its compact file form).
+[[ -s "$out/cert/certificate.json" ]] &&
+  "$bundle/gpucert" report "$out/cert/certificate.json" --format json-full \
+    -o "$out/cert/certificate-full.json" 2>>"$out/certification.log" &&
+  args+=(--cert "$out/cert/certificate-full.json")
 [[ -s "$out/peer.json" ]] && args+=(--peer "$out/peer.json")
 echo "gpu-check: $((SECONDS - t_start)) s in all" >&2
 "$py" "$here/ci/gpu_check_table.py" table "${args[@]}"

@@ -149,6 +149,9 @@ def cmd_profile(args):
 def certificate_figures(cert, failures):
     """{key: (value, verdict)} from the certificate's checks on GPU 0."""
     out = {}
+    if cert.get("schema") == "gpucert/certificate/v2":
+        raise BadInput("certificate: the compact file form; give its full form "
+                       "(gpucert report certificate.json --format json-full)")
     checks = cert.get("checks")
     if not isinstance(checks, list):
         raise BadInput("certificate: no 'checks' list")

@@ -8,6 +8,8 @@
 // name, renderer (render_<fn>, defined in the format's own file), file a run writes, description
 #define GPUCERT_REPORT_FORMATS(X)                                                                  \
   X("json", json, "certificate.json", "the certificate itself (JSON, schema in share/gpucert)")    \
+  X("json-full", json_full, "",                                                                    \
+    "the certificate's full form: every field of every check, for jq and scripts")                 \
   X("junit", junit, "junit.xml", "JUnit XML, one test case per check, for CI systems")             \
   X("md", markdown, "report.md", "Markdown: verdicts, evidence and causes, for people")            \
   X("html", html, "", "a self-contained HTML page")                                                \

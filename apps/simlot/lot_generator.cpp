@@ -6,6 +6,7 @@
 #include "harness/certify/certify_run.hpp"
 #include "harness/core/error.hpp"
 #include "harness/evaluate/evaluate.hpp"
+#include "harness/model/certificate_compact.hpp"
 #include "harness/profile/profile_search.hpp"
 #include "harness/stats/statistic_fn.hpp"
 
@@ -74,8 +75,7 @@ struct NodePlan {
 
 void write_node(const fs::path& dir, const report::Certificate& cert, const Results* results) {
   fs::create_directories(dir);
-  certify::write_file_atomic((dir / "certificate.json").string(),
-                             report::to_json(cert).dump(1) + "\n");
+  certify::write_file_atomic((dir / "certificate.json").string(), report::certificate_text(cert));
   if (results)
     certify::write_file_atomic((dir / "results.json").string(), gpucert::to_json(*results).dump(1));
 }

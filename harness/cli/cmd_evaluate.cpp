@@ -1,6 +1,7 @@
 // `gpucert evaluate --profile P RESULTS.json [--out DIR]`: re-applies a profile (any profile: a
 // buyer's contract, a stricter tier) to stored raw results. Same inputs, same verdicts.
 #include "harness/benchmarks/catalog.hpp"
+#include "harness/certify/atomic_file.hpp"
 #include "harness/cli/cli_files.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/out_dir.hpp"
@@ -64,7 +65,14 @@ ExitCode evaluate_action(const EvaluateArgs& a) {
   if (!a.out.empty()) {
     out_dir = std::make_unique<OutDir>(a.out);
     out_dir->move_previous_aside();
+    // The certificate keeps its samples in the results it names: the directory holds both, as
+    // a run directory does (compare and spot-check read them together).
+    const std::string copy = (std::filesystem::path(out_dir->path()) / "results.json").string();
+    std::error_code ec;
+    if (!std::filesystem::equivalent(a.results, copy, ec))
+      certify::write_file_atomic(copy, text);
     con.evidence = write_certificate_files(out_dir->path(), cert);
+    con.evidence.push_back(copy);
   }
   write_stdout(report::render_console(cert, con));
   return static_cast<ExitCode>(report::exit_code(cert));
@@ -80,10 +88,12 @@ void add_evaluate(CLI::App& app, Commands& cmds) {
   sub->add_option("results", args->results, "results.json of a run")
       ->required()
       ->type_name("RESULTS.json");
-  sub->add_option("--out", args->out,
-                  "write the certificate and its reports (certificate.json, junit.xml, report.md) "
-                  "here (as run --out: locked, a previous run's files moved into "
-                  "DIR/previous-<UTC>/)")
+  sub->add_option(
+         "--out", args->out,
+         "write the certificate, a copy of the results it keeps its samples in and its reports "
+         "(certificate.json, results.json, junit.xml, report.md) "
+         "here (as run --out: locked, a previous run's files moved into "
+         "DIR/previous-<UTC>/)")
       ->type_name("DIR");
   cmds.push_back({sub, [args]() { return evaluate_action(*args); }});
 }

@@ -4,6 +4,7 @@
 #include "harness/cli/cli_files.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/std_output.hpp"
+#include "harness/compare/run_dir.hpp"
 #include "harness/core/json_input.hpp"
 #include "harness/trust/signature_status.hpp"
 #include "reports/render.hpp"
@@ -32,6 +33,15 @@ ExitCode report_action(const ReportArgs& a) {
   // The reports are renderings of signed files: each shows what verifying the directory the
   // certificate is in finds now (the json format is the certificate itself and shows nothing).
   const std::filesystem::path dir = std::filesystem::absolute(a.cert).parent_path();
+  if (a.format == "json-full" && report::needs_samples(cert)) {
+    // The full form spells out the samples: those of results.json when it is the certificate's.
+    try {
+      compare::attach_run_samples(cert, dir.string(), "the certificate's directory");
+    } catch (const InputError& e) {
+      fmt::print(stderr, "gpucert: note: benchmark checks are written without their samples: {}\n",
+                 e.what());
+    }
+  }
   const report::SignatureStatus sig = trust::signature_status(dir, a.pubkeys);
   const std::string text = report::render(a.format, cert, sig);
   if (a.output.empty() || a.output == "-")
@@ -49,7 +59,7 @@ void add_report(CLI::App& app, Commands& cmds) {
   std::string formats_help;
   std::vector<std::string> names;
   for (const report::Format& f : report::formats()) {
-    formats_help += fmt::format("\n  {:6} {}", f.name, f.description);
+    formats_help += fmt::format("\n  {:9} {}", f.name, f.description);
     names.push_back(f.name);
   }
   auto* sub = app.add_subcommand(

@@ -4,6 +4,7 @@
 #include "harness/core/error.hpp"
 #include "harness/core/json_input.hpp"
 #include "harness/profile/profile_search.hpp"
+#include "harness/profile/sha256.hpp"
 
 #include <filesystem>
 #include <fmt/core.h>
@@ -22,10 +23,38 @@ report::Certificate read_run_certificate(const std::string& dir, const std::stri
                                  "or evaluate --out holds it)",
                                  role, dir, path));
   const nlohmann::json doc = read_json_input(path, kCertificateInput);
+  report::Certificate cert;
   try {
-    return report::certificate_from_json(doc);
+    cert = report::certificate_from_json(doc);
   } catch (const InputError& e) {
     throw InputError(fmt::format("{}: {}", path, e.what()));
+  }
+  attach_run_samples(cert, dir, role);
+  return cert;
+}
+
+void attach_run_samples(report::Certificate& cert, const std::string& dir,
+                        const std::string& role) {
+  if (!report::needs_samples(cert))
+    return;
+  std::error_code ec;
+  // The file form keeps benchmark samples in results.json only: take them from the document the
+  // certificate names by digest, never from another run's.
+  const std::string results_path = (fs::path(dir) / "results.json").string();
+  if (!fs::exists(results_path, ec))
+    throw InputError(fmt::format("{} {}: {} is missing: the certificate keeps its samples there "
+                                 "(copy the run directory whole)",
+                                 role, dir, results_path));
+  const std::string text = read_input_file(results_path, kResultsInput);
+  const std::string digest = sha256_hex(text);
+  if (digest != cert.results.sha256)
+    throw InputError(fmt::format("{}: sha256 {} is not the certificate's results.sha256 {}: these "
+                                 "are not the results it was evaluated from",
+                                 results_path, digest, cert.results.sha256));
+  try {
+    report::attach_samples(cert, results_from_json(parse_json_text(text, results_path)));
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {}", results_path, e.what()));
   }
 }
 

@@ -11,9 +11,13 @@
 
 namespace gpucert::compare {
 
-/// DIR/certificate.json. InputError naming `role` ("BASE", "SELLER_DIR") and the path when the
-/// directory or the file is missing, unreadable or malformed.
+/// DIR/certificate.json with its samples (attach_run_samples). InputError naming `role` ("BASE",
+/// "SELLER_DIR") and the path when the directory or the file is missing, unreadable or malformed.
 report::Certificate read_run_certificate(const std::string& dir, const std::string& role);
+/// Gives `cert`'s checks their samples from DIR/results.json (the file form keeps them there).
+/// InputError when it is needed and missing, or is not the document the certificate names by
+/// its results.sha256.
+void attach_run_samples(report::Certificate& cert, const std::string& dir, const std::string& role);
 
 struct LoadedProfile {
   profile::Profile profile;

@@ -186,6 +186,7 @@ Check benchmark_check(const profile::Clause& c, const profile::Profile& p, const
                                   r.incomplete_reason.empty() ? "incomplete" : r.incomplete_reason);
     return k;
   }
+  k.measurement = static_cast<int>(m - r.measurements.data());
   k.target = m->target.label();
   k.gpus = m->target.gpus;
   k.telemetry = m->telemetry;

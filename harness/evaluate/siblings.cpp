@@ -135,6 +135,7 @@ bool read_own(const profile::Clause& c, const Results& r, const Measurement* m, 
                                   r.incomplete_reason.empty() ? "incomplete" : r.incomplete_reason);
     return false;
   }
+  k.measurement = static_cast<int>(m - r.measurements.data());
   k.target = m->target.label();
   k.gpus = m->target.gpus;
   k.telemetry = m->telemetry;

@@ -265,3 +265,35 @@ int exit_code(const Certificate& c) {
 }
 
 } // namespace gpucert::report
+
+namespace gpucert::report {
+
+bool needs_samples(const Certificate& c) {
+  return std::any_of(c.checks.begin(), c.checks.end(), [](const Check& k) {
+    return k.measurement >= 0 && k.n > 0 && k.samples.empty();
+  });
+}
+
+void attach_samples(Certificate& c, const Results& r) {
+  for (Check& k : c.checks) {
+    if (k.measurement < 0 || k.n <= 0 || !k.samples.empty())
+      continue;
+    const auto where =
+        fmt::format("check {} on {}: measurement {}", k.clause_id, k.target, k.measurement);
+    if (static_cast<std::size_t>(k.measurement) >= r.measurements.size())
+      throw InputError(
+          fmt::format("{} is not in the results ({} measurements)", where, r.measurements.size()));
+    const Measurement& m = r.measurements[static_cast<std::size_t>(k.measurement)];
+    const auto it = m.metrics.find(k.metric);
+    if (m.target.label() != k.target || it == m.metrics.end() ||
+        it->second.size() != static_cast<std::size_t>(k.n))
+      throw InputError(fmt::format("{} in the results is not the one judged (target {}, {} "
+                                   "samples of {}; the check has {} on {})",
+                                   where, m.target.label(),
+                                   it == m.metrics.end() ? 0 : it->second.size(), k.metric, k.n,
+                                   k.target));
+    k.samples = it->second;
+  }
+}
+
+} // namespace gpucert::report

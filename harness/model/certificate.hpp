@@ -13,7 +13,11 @@
 
 namespace gpucert::report {
 
+/// The full form of a certificate (to_json, the JSON schema in reports/schema): every field of
+/// every check spelled out, samples included.
 inline constexpr const char* kCertificateSchema = "gpucert/certificate/v1";
+/// The file form (certificate_text): the same content, compacted (certificate_compact.hpp).
+inline constexpr const char* kCompactCertificateSchema = "gpucert/certificate/v2";
 
 enum class Verdict { pass, fail, inconclusive, error, skipped };
 std::string to_string(Verdict v); ///< "PASS", "FAIL", "INCONCLUSIVE", "ERROR", "SKIPPED"
@@ -75,7 +79,12 @@ struct Check {
   std::optional<double> margin;     ///< value − threshold in the good direction (negative = miss)
   std::optional<double> margin_rel; ///< margin / threshold, when the threshold is not 0
   int n = 0;
+  /// The samples judged. A certificate file keeps only those that are not in results.json:
+  /// after reading one, a benchmark check's samples are empty until attach_samples().
   std::vector<double> samples;
+  /// Index of the measurement in results.json whose samples of `metric` were judged; -1 for
+  /// checks judging readings (health, match) or nothing measured.
+  int measurement = -1;
   std::map<int, TelemetrySummary> telemetry;
   std::string cause;   ///< why it FAILed, from the evidence ("" when none was found)
   std::string message; ///< why ERROR / SKIPPED / INCONCLUSIVE
@@ -171,6 +180,13 @@ Derived derive(const Certificate& c);
 nlohmann::json to_json(const Certificate& c);
 /// Reads a certificate document; InputError naming the field on a malformed one.
 Certificate certificate_from_json(const nlohmann::json& j);
+
+/// Gives each check whose samples live in results.json (measurement >= 0, n > 0, no samples)
+/// those samples from `r`, the results the certificate was evaluated from. InputError naming the
+/// check when `r` does not hold them (another run's results).
+void attach_samples(Certificate& c, const Results& r);
+/// True when a check of `c` has its samples only in results.json.
+bool needs_samples(const Certificate& c);
 
 /// Exit code of a certificate: 0 certified, 1 not certified, 5 inconclusive.
 int exit_code(const Certificate& c);

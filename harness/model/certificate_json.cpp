@@ -1,8 +1,10 @@
-// Certificate <-> JSON (schema gpucert/certificate/v1, described by
-// schema/certificate.schema.json).
+// Certificate <-> JSON in the full form (schema gpucert/certificate/v1, described by
+// reports/schema/certificate.schema.json); the file form v2 is read through its expansion
+// (certificate_compact.cpp).
 #include "harness/core/error.hpp"
 #include "harness/core/input_limits.hpp"
 #include "harness/model/certificate.hpp"
+#include "harness/model/certificate_compact.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -90,6 +92,7 @@ json check_json(const Check& c) {
           {"margin_rel", opt(c.margin_rel)},
           {"n", c.n},
           {"samples", samples},
+          {"measurement", c.measurement >= 0 ? json(c.measurement) : json(nullptr)},
           {"telemetry", tel},
           {"cause", c.cause},
           {"message", c.message},
@@ -262,6 +265,8 @@ Check check_from(const json& j, const std::string& path) {
     bad(path + ".samples", "expected an array");
   for (const auto& s : samples)
     c.samples.push_back(s.is_number() ? s.get<double>() : NAN);
+  if (j.contains("measurement") && !j.at("measurement").is_null())
+    c.measurement = integer(j.at("measurement"), path + ".measurement", 0, 1 << 30);
   const json& tel = field(j, "telemetry", path);
   if (!tel.is_object())
     bad(path + ".telemetry", "expected an object");
@@ -337,14 +342,20 @@ json to_json(const Certificate& c) {
       {"checks", checks}};
 }
 
-Certificate certificate_from_json(const json& j) {
+Certificate certificate_from_json(const json& doc) {
   Certificate c;
-  if (!j.is_object())
+  if (!doc.is_object())
     throw InputError("certificate: expected a JSON object");
+  // The file form is read as the full form it compacts (field paths in errors are those of the
+  // full form, with the check's index).
+  const auto schema = doc.find("schema");
+  const bool compact = schema != doc.end() && *schema == kCompactCertificateSchema;
+  const json expanded = compact ? expand_certificate_json(doc) : json();
+  const json& j = compact ? expanded : doc;
   c.schema = str(j, "schema", "");
   if (c.schema != kCertificateSchema)
-    bad("schema",
-        fmt::format("'{}' is not supported (expected '{}')", c.schema, kCertificateSchema));
+    bad("schema", fmt::format("'{}' is not supported (expected '{}', or its full form '{}')",
+                              c.schema, kCompactCertificateSchema, kCertificateSchema));
   const json& tool = field(j, "tool", "");
   c.tool_version = str(tool, "version", "tool");
   c.git_revision = str(tool, "git_revision", "tool");

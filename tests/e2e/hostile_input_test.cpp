@@ -32,7 +32,7 @@ protected:
                             "0,1", "--out", dir_ + "/run"});
     ASSERT_EQ(r.rc, 1) << r.err; // GPUs 0-1 of 8: the node-scope clauses are ERROR
     results_ = nlohmann::json::parse(test::read_file(dir_ + "/run/results.json"));
-    cert_ = nlohmann::json::parse(test::read_file(dir_ + "/run/certificate.json"));
+    cert_ = test::read_certificate(dir_ + "/run/certificate.json");
   }
   static void TearDownTestSuite() { fs::remove_all(dir_); }
 

@@ -53,7 +53,7 @@ TEST(ProfileCli, RunFindsAShippedProfileByNameFromAnotherDirectory) {
   // Provenance records the file the name resolved to.
   const std::string path = results.at("provenance").at("profile_path");
   EXPECT_TRUE(fs::equivalent(path, kShipped + "/h100-sxm5-80gb-8x-quick.yaml")) << path;
-  const auto cert = nlohmann::json::parse(test::read_file(cwd.dir + "/cert/certificate.json"));
+  const auto cert = test::read_certificate(cwd.dir + "/cert/certificate.json");
   EXPECT_EQ(cert.at("outcome"), "CERTIFIED");
 }
 

@@ -48,7 +48,7 @@ RunOutcome run(const std::vector<std::string>& extra, const std::string& profile
   args.insert(args.end(), extra.begin(), extra.end());
   r.cli = run_cli(args);
   if (fs::exists(r.dir + "/certificate.json"))
-    r.cert = nlohmann::json::parse(test::read_file(r.dir + "/certificate.json"));
+    r.cert = test::read_certificate(r.dir + "/certificate.json");
   if (fs::exists(r.dir + "/results.json"))
     r.results = nlohmann::json::parse(test::read_file(r.dir + "/results.json"));
   return r;
@@ -127,6 +127,33 @@ TEST(RunCli, CleanNodeCertifiesAndWritesTheFourFiles) {
   }
   EXPECT_EQ(gemm, 8);
   EXPECT_EQ(p2p, 28);
+  // The file is the compact form: within its own schema, and small enough for a lot of 10,000
+  // nodes (the full form of this certificate is several hundred KB).
+  const std::string text = test::read_file(r.dir + "/certificate.json");
+  EXPECT_LE(text.size(), 100u * 1024) << "certificate.json grew past 100 KB";
+  const nlohmann::json file = nlohmann::json::parse(text);
+  EXPECT_EQ(file.at("schema"), "gpucert/certificate/v2");
+  const test::SchemaCheck compact(
+      nlohmann::json::parse(test::read_file(kSrc + "/reports/schema/certificate-v2.schema.json")));
+  const auto compact_errors = compact.errors(file);
+  EXPECT_TRUE(compact_errors.empty()) << compact_errors.front();
+  // Benchmark samples live in results.json; the full form from `report` brings them back.
+  int without = 0;
+  for (const auto& c : r.cert.at("checks"))
+    without += c.at("kind") == "benchmark" && c.at("samples").empty() && c.at("n") > 0;
+  EXPECT_GT(without, 100);
+  const std::string full = r.dir + "/full.json";
+  const auto rep =
+      run_cli({"report", r.dir + "/certificate.json", "--format", "json-full", "-o", full});
+  ASSERT_EQ(rep.rc, 0) << rep.err;
+  EXPECT_EQ(rep.err, "");
+  const nlohmann::json expanded = nlohmann::json::parse(test::read_file(full));
+  ASSERT_EQ(expanded.at("checks").size(), r.cert.at("checks").size());
+  for (const auto& c : expanded.at("checks"))
+    if (c.at("kind") == "benchmark")
+      EXPECT_EQ(c.at("samples").size(), c.at("n").get<std::size_t>())
+          << c.at("clause_id") << " " << c.at("target");
+  EXPECT_TRUE(schema.errors(expanded).empty());
   fs::remove_all(r.dir);
 }
 
@@ -145,7 +172,7 @@ TEST(RunCli, HbmFaultFailsTheHbmClauseOnThatGpuOnlyAndEvaluateReproducesIt) {
   const auto e =
       run_cli({"evaluate", "--profile", kStandard, r.dir + "/results.json", "--out", again});
   ASSERT_EQ(e.rc, 1) << e.err;
-  const auto cert2 = nlohmann::json::parse(test::read_file(again + "/certificate.json"));
+  const auto cert2 = test::read_certificate(again + "/certificate.json");
   ASSERT_EQ(cert2.at("checks").size(), r.cert.at("checks").size());
   for (std::size_t i = 0; i < cert2.at("checks").size(); ++i) {
     const auto& a = r.cert["checks"][i];
@@ -197,7 +224,7 @@ TEST(SiblingsCli, AHealthyNodePassesEverySiblingClauseWhateverTheSeed) {
     const auto cli =
         run_cli({"run", "--profile", kStandard, "--simulate", kNode, "--out", dir, "--seed", seed});
     ASSERT_EQ(cli.rc, 0) << seed << cli.err << cli.out;
-    const auto cert = nlohmann::json::parse(test::read_file(dir + "/certificate.json"));
+    const auto cert = test::read_certificate(dir + "/certificate.json");
     int siblings = 0;
     for (const auto& c : cert.at("checks"))
       if (c.at("interval").at("mode") == "relative") {
@@ -419,7 +446,7 @@ TEST(EvaluateCli, AnotherProfileOnStoredResults) {
       run_cli({"evaluate", "--profile", kSrc + "/tests/data/profiles/stricter-hbm.yaml",
                "--extends-from", kSrc + "/profiles", r.dir + "/results.json", "--out", strict_dir});
   EXPECT_EQ(strict.rc, 1) << strict.out << strict.err;
-  const auto strict_cert = nlohmann::json::parse(test::read_file(strict_dir + "/certificate.json"));
+  const auto strict_cert = test::read_certificate(strict_dir + "/certificate.json");
   EXPECT_EQ(not_passed(strict_cert),
             (std::set<std::string>{"hbm-triad@gpu0=FAIL", "hbm-triad@gpu1=FAIL"}));
   EXPECT_EQ(checks(strict_cert).at({"hbm-triad", "gpu0"}).at("value"),
@@ -487,7 +514,8 @@ TEST(ReportCli, RendersEveryFormat) {
   ASSERT_TRUE(not_passed(r.cert).empty()) << r.cli.out;
   const std::string cert = r.dir + "/certificate.json";
   const std::map<std::string, std::string> expect = {
-      {"json", "\"schema\": \"gpucert/certificate/v1\""},
+      {"json", "\"schema\": \"gpucert/certificate/v2\""},
+      {"json-full", "\"schema\": \"gpucert/certificate/v1\""},
       {"junit", "<testsuites"},
       {"md", "# gpucert: NOT CERTIFIED for GPUs 0–1 of 8 (SIMULATED)"},
       {"html", "<!DOCTYPE html>"},
@@ -504,7 +532,8 @@ TEST(ReportCli, RendersEveryFormat) {
   // Refusals name the token, the file and what is wrong with it.
   const auto pdf = run_cli({"report", cert, "--format", "pdf"});
   EXPECT_EQ(pdf.rc, 2);
-  EXPECT_THAT(pdf.err, HasSubstr("--format: pdf not in {json,junit,md,html,prom,prom-full}"));
+  EXPECT_THAT(pdf.err,
+              HasSubstr("--format: pdf not in {json,json-full,junit,md,html,prom,prom-full}"));
   EXPECT_EQ(pdf.out, "");
   const auto no_format = run_cli({"report", cert});
   EXPECT_EQ(no_format.rc, 2);
@@ -517,6 +546,7 @@ TEST(ReportCli, RendersEveryFormat) {
   EXPECT_EQ(results.rc, 2); // not a certificate
   EXPECT_THAT(results.err, HasSubstr(r.dir + "/results.json: "));
   EXPECT_THAT(results.err, HasSubstr("'gpucert/results/v1' is not supported (expected "
+                                     "'gpucert/certificate/v2', or its full form "
                                      "'gpucert/certificate/v1')"));
   EXPECT_EQ(lines(results.err), 1) << results.err;
   EXPECT_EQ(results.out, "");
@@ -665,7 +695,7 @@ TEST(EvaluateCli, ResultsDigestIsOfTheExactBytesAndAnUnsignedDirectoryIsNoted) {
   const std::string out = test::make_temp_dir("gpucert-digest");
   const auto e = run_cli({"evaluate", "--profile", kSrc + "/profiles/h100-sxm5-80gb-8x-quick.yaml",
                           other, "--out", out});
-  const auto cert = nlohmann::json::parse(test::read_file(out + "/certificate.json"));
+  const auto cert = test::read_certificate(out + "/certificate.json");
   EXPECT_EQ(cert.at("results").at("sha256"), sha256_hex(test::read_file(other)));
   EXPECT_NE(cert.at("results").at("sha256"), r.cert.at("results").at("sha256"));
   EXPECT_THAT(e.out, HasSubstr("\nsignature UNSIGNED — the run directory holds no signature\n"));

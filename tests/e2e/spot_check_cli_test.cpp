@@ -146,9 +146,26 @@ TEST(SpotCheckCli, SellerDirectoryWithMissingFilesIsBadInput) {
   EXPECT_EQ(missing.cli.rc, 2);
   EXPECT_THAT(missing.cli.err, HasSubstr(bare + "/certificate.json is missing"));
 
+  // certificate.json without results.json, which holds the samples it judged: refused.
+  const std::string nosamples = test::make_temp_dir("gpucert-seller-nosamples");
+  fs::copy_file(seller() + "/certificate.json", nosamples + "/certificate.json");
+  const Spot s = spot({"--hostname", kHost}, nosamples);
+  EXPECT_EQ(s.cli.rc, 2);
+  EXPECT_THAT(s.cli.err, HasSubstr(nosamples + "/results.json is missing: the certificate keeps "
+                                               "its samples there"));
+  // ... or with another run's results.json.
+  std::string other = test::read_file(seller() + "/results.json");
+  other.insert(other.find('{') + 1, "\n");
+  std::ofstream(nosamples + "/results.json") << other;
+  const Spot o = spot({"--hostname", kHost}, nosamples);
+  EXPECT_EQ(o.cli.rc, 2);
+  EXPECT_THAT(o.cli.err, HasSubstr("is not the certificate's results.sha256"));
+  fs::remove_all(nosamples);
+
   // certificate.json but no profile copy and no --profile: says which to give.
   const std::string noprof = test::make_temp_dir("gpucert-seller-noprof");
   fs::copy_file(seller() + "/certificate.json", noprof + "/certificate.json");
+  fs::copy_file(seller() + "/results.json", noprof + "/results.json");
   const Spot p = spot({"--hostname", kHost}, noprof);
   EXPECT_EQ(p.cli.rc, 2);
   EXPECT_THAT(p.cli.err, HasSubstr("--profile"));

@@ -253,7 +253,7 @@ TEST_F(TrustCli, FlippingEveryByteOfTheEnvelopeInvalidates) {
 
 TEST_F(TrustCli, EditedOutcomeIsRejectedEvenWhenResigned) {
   const std::string d = copy_run("outcome");
-  json c = json::parse(test::read_file(d + "/certificate.json"));
+  json c = test::read_certificate(d + "/certificate.json");
   ASSERT_EQ(c.at("outcome"), "NOT CERTIFIED");
   c["outcome"] = "CERTIFIED"; // jq '.outcome="CERTIFIED"'
   write_text(d + "/certificate.json", c.dump(2) + "\n");
@@ -304,7 +304,7 @@ TEST_F(TrustCli, ScaledSamplesAreRejectedEvenWhenResigned) {
   EXPECT_EQ(v.rc, 1) << v.out;
   EXPECT_THAT(v.out, HasSubstr("is not the SHA-256 of results.json"));
   // And with the digest patched too: the certificate's verdicts are not those of the results.
-  json c = json::parse(test::read_file(d + "/certificate.json"));
+  json c = test::read_certificate(d + "/certificate.json");
   c["results"]["sha256"] = sha256_hex(test::read_file(d + "/results.json"));
   write_text(d + "/certificate.json", c.dump(2) + "\n");
   ASSERT_EQ(run_cli({"sign", d, "--key", key_}).rc, 0);
@@ -316,7 +316,7 @@ TEST_F(TrustCli, ScaledSamplesAreRejectedEvenWhenResigned) {
 TEST_F(TrustCli, SimulatedFalseIsRejectedEvenWhenResigned) {
   // In the certificate alone, re-signed: re-evaluation of the results says simulated.
   std::string d = copy_run("simfalse");
-  json c = json::parse(test::read_file(d + "/certificate.json"));
+  json c = test::read_certificate(d + "/certificate.json");
   c["simulated"] = false;
   write_text(d + "/certificate.json", c.dump(2) + "\n");
   auto v = verify(d);

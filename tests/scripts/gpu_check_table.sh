@@ -64,6 +64,9 @@ contains "$tmp/h200.yaml" "min: 638.4 # tier floor for gemm.bf16" # 0.8 x 798
 "$gpucert" run --profile "$tmp/sxm.yaml" --simulate h100-sxm5-80gb-8x --gpus 0 --seed 7 \
   --out "$tmp/cert" >"$tmp/run.log" 2>&1 || true
 [[ -s "$tmp/cert/certificate.json" ]] || fail "no certificate: $(cat "$tmp/run.log")"
+# The table reads the full form, as ci/gpu-check.sh gives it.
+full() { "$gpucert" report "$1/certificate.json" --format json-full -o "$1/full.json"; }
+full "$tmp/cert"
 peer() { # PEER.json DEVICE bf16 fp8 copy h2d d2h [error...] ("-": not measured)
   python3 - "$@" <<'PY'
 import json, sys
@@ -78,7 +81,7 @@ PY
 }
 sxm="NVIDIA H100 80GB HBM3"
 peer "$tmp/peer.json" "$sxm" 785 1380 2870 54.8 54.6
-rc "${table[@]}" table --sku "$tmp/sxm.json" --cert "$tmp/cert/certificate.json" \
+rc "${table[@]}" table --sku "$tmp/sxm.json" --cert "$tmp/cert/full.json" \
   --peer "$tmp/peer.json" --allow-simulated >"$tmp/t1.txt"
 [[ $return_code -eq 0 ]] || fail "simulated H100 at its figures: exit $return_code$(printf '\n')$(cat "$tmp/t1.txt")"
 [[ "$(ok_rows "$tmp/t1.txt")" -eq 5 ]] || fail "five ok rows expected: $(cat "$tmp/t1.txt")"
@@ -86,16 +89,16 @@ tail -n 1 "$tmp/t1.txt" | grep -q "^gpu-check: PASS (5 of 5 figures on target" |
 contains "$tmp/t1.txt" "figure"
 contains "$tmp/t1.txt" ">= 0.98 x peer, >= 780"
 # The same without --allow-simulated: simulated figures are never an acceptance.
-rc "${table[@]}" table --sku "$tmp/sxm.json" --cert "$tmp/cert/certificate.json" \
+rc "${table[@]}" table --sku "$tmp/sxm.json" --cert "$tmp/cert/full.json" \
   --peer "$tmp/peer.json" >"$tmp/t2.txt"
 [[ $return_code -eq 1 ]] || fail "simulated accepted"
 contains "$tmp/t2.txt" "FAILED: the certificate is SIMULATED"
 
 # PyTorch 3 % faster on HBM copy: that row misses the 0.98 ratio, the others stay ok.
-ours_copy="$(python3 -c "import json; c=json.load(open('$tmp/cert/certificate.json'));
+ours_copy="$(python3 -c "import json; c=json.load(open('$tmp/cert/full.json'));
 print(next(x['value'] for x in c['checks'] if x['clause_id']=='hbm-copy'))")"
 peer "$tmp/peer-fast.json" "$sxm" 785 1380 "$(python3 -c "print($ours_copy / 0.97)")" 54.8 54.6
-rc "${table[@]}" table --sku "$tmp/sxm.json" --cert "$tmp/cert/certificate.json" \
+rc "${table[@]}" table --sku "$tmp/sxm.json" --cert "$tmp/cert/full.json" \
   --peer "$tmp/peer-fast.json" --allow-simulated >"$tmp/t3.txt"
 [[ $return_code -eq 1 ]] || fail "ratio 0.97 passed"
 grep -E '^hbm\.copy .* 0\.970 .* MISS$' "$tmp/t3.txt" >/dev/null || fail "copy row: $(cat "$tmp/t3.txt")"
@@ -106,10 +109,11 @@ tail -n 1 "$tmp/t3.txt" | grep -q "^gpu-check: FAIL (4 of 5" || fail "FAIL line"
 # A card 10 % slow on HBM: as slow as PyTorch on it (ratio 1), but under the 2850 floor.
 "$gpucert" run --profile "$tmp/sxm.yaml" --simulate h100-sxm5-80gb-8x --gpus 0 --seed 7 \
   --fault gpu0:hbm=0.9 --out "$tmp/cert-slow" >"$tmp/run-slow.log" 2>&1 || true
-slow_copy="$(python3 -c "import json; c=json.load(open('$tmp/cert-slow/certificate.json'));
+full "$tmp/cert-slow"
+slow_copy="$(python3 -c "import json; c=json.load(open('$tmp/cert-slow/full.json'));
 print(next(x['value'] for x in c['checks'] if x['clause_id']=='hbm-copy'))")"
 peer "$tmp/peer-slow.json" "$sxm" 785 1380 "$slow_copy" 54.8 54.6
-rc "${table[@]}" table --sku "$tmp/sxm.json" --cert "$tmp/cert-slow/certificate.json" \
+rc "${table[@]}" table --sku "$tmp/sxm.json" --cert "$tmp/cert-slow/full.json" \
   --peer "$tmp/peer-slow.json" --allow-simulated >"$tmp/t4.txt"
 [[ $return_code -eq 1 ]] || fail "HBM under the floor passed"
 grep -E '^hbm\.copy .* 1\.000 .* MISS$' "$tmp/t4.txt" >/dev/null || fail "slow copy row: $(cat "$tmp/t4.txt")"

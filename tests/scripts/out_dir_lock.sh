@@ -89,7 +89,8 @@ for p in full:
 assert len(starts) == 2, "the two complete runs were not kept apart"
 # DIR itself: the evaluation's three files only, no results.json of an earlier run beside them.
 top = sorted(f for f in os.listdir(d) if not f.startswith("previous-"))
-assert top == [".gpucert.lock", "certificate.json", "junit.xml", "report.md"], top
+# evaluate --out copies the results it evaluated (the certificate keeps its samples there).
+assert top == [".gpucert.lock", "certificate.json", "junit.xml", "report.md", "results.json"], top
 print(f"ok: {len(prev)} earlier outputs kept apart in previous-*; {d} holds one command's files")
 PY
 [[ $? == 0 ]] || fail "move-aside checks"

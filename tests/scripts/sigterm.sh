@@ -29,16 +29,18 @@ PY
   local rc=0
   wait "$pid" || rc=$?
   if [[ "$rc" != 1 ]]; then echo "FAIL $sig: exit $rc, expected 1"; cat "$work/$sig.err"; exit 1; fi
-  python3 - "$out" "SIG$sig" <<'PY'
+  # The certificate's full form, as a script reads it (certificate.json itself is compact).
+  "$bin" report "$out/certificate.json" --format json-full -o "$work/$sig.full.json"
+  python3 - "$out" "SIG$sig" "$work/$sig.full.json" <<'PY'
 import json, os, sys
-out, sig = sys.argv[1], sys.argv[2]
+out, sig, full = sys.argv[1], sys.argv[2], sys.argv[3]
 r = json.load(open(os.path.join(out, "results.json")))
 assert r["complete"] is False, "results marked complete"
 assert r["incomplete_reason"] == sig, r["incomplete_reason"]
 n = len(r["measurements"])
 assert n >= 3, f"only {n} measurements kept"
 assert r["method"]["planned_measurements"] > n, "the run was not interrupted mid-way"
-c = json.load(open(os.path.join(out, "certificate.json")))
+c = json.load(open(full))
 assert c["outcome"] == "NOT CERTIFIED", c["outcome"]
 assert c["results"]["complete"] is False
 unreached = [k for k in c["checks"] if k["message"] == f"not reached: run interrupted ({sig})"]

@@ -1,6 +1,8 @@
 // Spawns a process with pipes for stdout/stderr; enforces a timeout so a hang fails the test.
 #include "tests/support/cli.hpp"
 
+#include "harness/model/certificate_compact.hpp"
+
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -101,6 +103,17 @@ std::string read_file(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+} // namespace gpucert::test
+
+namespace gpucert::test {
+
+nlohmann::json read_certificate(const std::string& path) {
+  const nlohmann::json j = nlohmann::json::parse(read_file(path));
+  return j.value("schema", "") == report::kCompactCertificateSchema
+             ? report::expand_certificate_json(j)
+             : j;
 }
 
 } // namespace gpucert::test

@@ -1,6 +1,7 @@
 // Runs the gpucert binary (or another) as a user would, capturing exit code, stdout and stderr.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ CliResult run_cli(const std::vector<std::string>& args, const std::vector<std::s
 /// A fresh empty directory under the system temp dir, removed by the caller when wanted.
 std::string make_temp_dir(const std::string& prefix);
 std::string read_file(const std::string& path);
+/// A certificate.json as a test reads its fields: the full form (a file-form document expanded,
+/// as gpucert reads it).
+nlohmann::json read_certificate(const std::string& path);
 inline std::string source_dir() {
   return GPUCERT_SOURCE_DIR;
 }

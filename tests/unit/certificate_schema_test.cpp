@@ -7,6 +7,7 @@
 #include "harness/evaluate/evaluate.hpp"
 #include "harness/measure/benchmark.hpp"
 #include "harness/model/certificate.hpp"
+#include "harness/model/certificate_compact.hpp"
 #include "harness/profile/profile.hpp"
 #include "reports/render.hpp"
 #include "tests/unit/full_fields.hpp"
@@ -67,6 +68,7 @@ Check full_check(Verdict v, int i) {
   k.margin_rel = 45.5 / 670;
   k.n = 33 + i;
   k.samples = {700.5, 715.5, 730.5};
+  k.measurement = 40 + i;
   k.telemetry = {{2, test::full_telemetry(1980)}, {7, test::full_telemetry(1830)}};
   k.cause = "NVLink links down: 4 of 18";
   k.message = "95% interval straddles the threshold";
@@ -157,6 +159,7 @@ void expect_same(const Check& a, const Check& b, const std::string& where) {
   EXPECT_EQ(a.margin_rel, b.margin_rel);
   EXPECT_EQ(a.n, b.n);
   EXPECT_EQ(a.samples, b.samples);
+  EXPECT_EQ(a.measurement, b.measurement);
   ASSERT_EQ(a.telemetry.size(), b.telemetry.size());
   for (const auto& [gpu, t] : a.telemetry) {
     ASSERT_TRUE(b.telemetry.count(gpu)) << "telemetry of GPU " << gpu;
@@ -268,8 +271,9 @@ TEST(CertificateJsonFull, RoundTripKeepsEveryFieldFieldByField) {
   EXPECT_EQ(to_json(back), j);
   EXPECT_EQ(back.results.incomplete_reason, "SIGINT");
   EXPECT_EQ(back.checks.at(0).threshold.higher_is_better, false);
-  // render("json") is the same document.
-  EXPECT_EQ(nlohmann::json::parse(render("json", c)), j);
+  // render("json-full") is the same document; render("json") its file form.
+  EXPECT_EQ(nlohmann::json::parse(render("json-full", c)), j);
+  EXPECT_EQ(render("json", c), certificate_text(c));
 }
 
 /// Every property path the schema declares ("checks[].interval.lo", "checks[].telemetry.*"),
@@ -342,13 +346,56 @@ TEST(CertificateJsonFull, EverySchemaPropertyIsInTheSerialisedFixture) {
                                   "full fixture: set it in full_certificate()";
 }
 
+void round_all(nlohmann::json& j, int digits = 7) {
+  if (j.is_number_float())
+    j = round_for_file(j.get<double>(), digits);
+  else if (j.is_structured())
+    for (auto& v : j)
+      round_all(v, digits);
+}
+
+/// The full form as the file form keeps it (certificate_compact.hpp): numbers rounded (7
+/// significant digits, 4 in telemetry and diagnostics), zero throttle fractions omitted, and a
+/// benchmark check's samples left to results.json.
+nlohmann::json as_kept(nlohmann::json j) {
+  round_all(j);
+  for (auto& k : j.at("checks")) {
+    if (k.at("kind") == "benchmark" && !k.at("measurement").is_null())
+      k["samples"] = nlohmann::json::array();
+    round_all(k.at("diagnosis"), 4);
+    for (auto& t : k.at("telemetry")) {
+      round_all(t, 4);
+      auto& th = t.at("throttle_fraction");
+      for (auto it = th.begin(); it != th.end();)
+        it = *it == 0 ? th.erase(it) : std::next(it);
+    }
+  }
+  return j;
+}
+
+// The file form keeps every field of the full fixture (whose values all differ from their
+// defaults and whose checks are health checks, so their samples stay): expanding it gives the
+// full form back, numbers rounded to 9 significant digits.
+TEST(CertificateFileForm, ExpandsToTheFullFormOfEveryField) {
+  const Certificate c = full_certificate();
+  const nlohmann::json want = as_kept(to_json(c));
+  const nlohmann::json file = nlohmann::json::parse(certificate_text(c));
+  EXPECT_EQ(file.at("schema"), kCompactCertificateSchema);
+  EXPECT_EQ(expand_certificate_json(file), want);
+  EXPECT_EQ(to_json(certificate_from_json(file)), want);
+  const test::SchemaCheck v2(
+      nlohmann::json::parse(embedded::schemas().at("certificate-v2.schema.json")));
+  const auto errors = v2.errors(file);
+  EXPECT_TRUE(errors.empty()) << (errors.empty() ? "" : errors.front());
+}
+
 /// Fails when a field is added to (or removed from) one of these structs: add it to
 /// full_certificate()/full_check() and to expect_same, then update the size here. Sizes are those
 /// of x86-64 libstdc++ (GCC and Clang alike); elsewhere the check is skipped.
 TEST(CertificateJsonFull, FixtureCoversEveryStructField) {
 #if defined(__x86_64__) && defined(__GLIBCXX__) && !defined(_GLIBCXX_DEBUG)
   EXPECT_EQ(sizeof(Threshold), 112u) << "Threshold changed";
-  EXPECT_EQ(sizeof(Check), 1040u) << "Check changed";
+  EXPECT_EQ(sizeof(Check), 1048u) << "Check changed";
   EXPECT_EQ(sizeof(Counts), 24u) << "Counts changed";
   EXPECT_EQ(sizeof(ProfileRef), 160u) << "ProfileRef changed";
   EXPECT_EQ(sizeof(ResultsRef), 296u) << "ResultsRef changed";
@@ -452,6 +499,8 @@ void expect_well_formed(const Certificate& c) {
   EXPECT_EQ(n.at("error"), error);
   EXPECT_EQ(n.at("skipped"), skipped);
   EXPECT_EQ(to_json(certificate_from_json(nlohmann::json::parse(j.dump()))), j);
+  // The file form reads back as the full form, but for what it leaves to results.json.
+  EXPECT_EQ(to_json(certificate_from_json(nlohmann::json::parse(certificate_text(c)))), as_kept(j));
   for (const auto& f : formats())
     EXPECT_FALSE(render(f.name, c).empty()) << f.name;
 }

@@ -1,0 +1,696 @@
+// The certificate's file form (see certificate_compact.hpp). Both directions work on JSON, so
+// the full form's one reader (certificate_json.cpp) validates every field of a file-form
+// document too: expanding only rebuilds the full form's shape.
+#include "harness/model/certificate_compact.hpp"
+
+#include "harness/core/error.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/core.h>
+#include <map>
+
+namespace gpucert::report {
+
+using nlohmann::json;
+
+namespace {
+
+/// The fields that belong to a measurement rather than to a check: identical in every check
+/// judging it, so they live once in "runs".
+constexpr const char* kRunFields[] = {"measurement", "telemetry",   "started_at",
+                                      "finished_at", "stop_reason", "warmup_extensions"};
+/// Table columns of a check's leaf fields inside these objects ("interval/lo"): their defaults
+/// are objects in the default check, so a cell at the default is exact.
+constexpr const char* kFlattened[] = {"interval", "threshold"};
+/// Sub-objects that are null by default: table columns of their fields when every check of the
+/// clause has one.
+constexpr const char* kTemplated[] = {"diagnosis", "relative"};
+constexpr int kDigits = 7, kTelemetryDigits = 4;
+
+[[noreturn]] void bad(const std::string& path, const std::string& what) {
+  throw InputError(fmt::format("certificate: field '{}': {}", path, what));
+}
+
+/// A check with every field at its default, in the full form: what an omitted field reads as.
+const json& default_check() {
+  static const json d = [] {
+    Certificate c;
+    c.checks.emplace_back();
+    return to_json(c).at("checks").at(0);
+  }();
+  return d;
+}
+
+const json& telemetry_columns() {
+  static const json cols = [] {
+    json names = json::array();
+    const json fields = gpucert::to_json(TelemetrySummary{});
+    for (auto it = fields.begin(); it != fields.end(); ++it)
+      names.push_back(it.key());
+    return names;
+  }();
+  return cols;
+}
+
+void round_numbers(json& j, int digits) {
+  if (j.is_number_float())
+    j = round_for_file(j.get<double>(), digits);
+  else if (j.is_structured())
+    for (auto& v : j)
+      round_numbers(v, digits);
+}
+
+/// Removes from `j` what equals `d` (recursing into objects both hold); an object emptied by
+/// this is removed too, one that was empty is kept (it is not a default).
+void strip_defaults(json& j, const json& d) {
+  for (auto it = j.begin(); it != j.end();) {
+    const auto di = d.find(it.key());
+    if (di == d.end()) {
+      ++it;
+      continue;
+    }
+    if (it->is_object() && di->is_object() && !it->empty()) {
+      strip_defaults(*it, *di);
+      it = it->empty() ? j.erase(it) : std::next(it);
+    } else if (*it == *di) {
+      it = j.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+/// Fills into `j` what `from` has and `j` lacks, recursing where both hold an object (a few
+/// levels: gpucert's own documents nest less; deeper input is the full form's reader's to refuse).
+void fill_missing(json& j, const json& from, int depth = 0) {
+  for (auto it = from.begin(); it != from.end(); ++it) {
+    const auto own = j.find(it.key());
+    if (own == j.end())
+      j[it.key()] = *it;
+    else if (own->is_object() && it->is_object() && depth < 8)
+      fill_missing(*own, *it, depth + 1);
+  }
+}
+
+/// A telemetry summary as a row of telemetry_columns(), rounded; zero throttle fractions omitted.
+json telemetry_row(json t) {
+  round_numbers(t, kTelemetryDigits);
+  json row = json::array();
+  for (const auto& col : telemetry_columns()) {
+    json v = t.value(col.get<std::string>(), json());
+    if (col == "throttle_fraction" && v.is_object())
+      for (auto it = v.begin(); it != v.end();)
+        it = it->is_number() && it->get<double>() == 0 ? v.erase(it) : std::next(it);
+    row.push_back(std::move(v));
+  }
+  return row;
+}
+
+json telemetry_object(const json& row, const json& cols, const std::string& path) {
+  if (!row.is_array() || row.size() != cols.size())
+    bad(path, fmt::format("expected an array of {} values (telemetry_columns)", cols.size()));
+  json t = json::object();
+  for (std::size_t i = 0; i < cols.size(); ++i)
+    t[cols[i].get<std::string>()] = row[i];
+  return t;
+}
+
+bool flattened(const std::string& key) {
+  return std::find(std::begin(kFlattened), std::end(kFlattened), key) != std::end(kFlattened);
+}
+bool templated(const std::string& key) {
+  return std::find(std::begin(kTemplated), std::end(kTemplated), key) != std::end(kTemplated);
+}
+
+/// The objects whose fields are columns of a clause's table: interval and threshold always,
+/// a diagnosis or relative when every check of the clause has one (else a check without one
+/// could not be told from one at the defaults).
+std::vector<std::string> flat_keys(const std::vector<json*>& group) {
+  std::vector<std::string> keys(std::begin(kFlattened), std::end(kFlattened));
+  for (const char* t : kTemplated)
+    if (std::all_of(group.begin(), group.end(), [&](const json* k) {
+          const auto it = k->find(t);
+          return it != k->end() && it->is_object() && !it->empty();
+        }))
+      keys.push_back(t);
+  return keys;
+}
+
+/// The leaves of a check as (path, value), as its table has them: the fields of a flattened
+/// object one by one, any other field whole.
+std::vector<std::pair<std::vector<std::string>, const json*>>
+leaves(const json& k, const std::vector<std::string>& flat) {
+  std::vector<std::pair<std::vector<std::string>, const json*>> out;
+  for (auto it = k.begin(); it != k.end(); ++it) {
+    if (std::find(flat.begin(), flat.end(), it.key()) != flat.end() && it->is_object() &&
+        !it->empty())
+      for (auto leaf = it->begin(); leaf != it->end(); ++leaf)
+        out.push_back({{it.key(), leaf.key()}, &*leaf});
+    else
+      out.push_back({{it.key()}, &*it});
+  }
+  return out;
+}
+
+const json* find_path(const json& j, const std::vector<std::string>& p) {
+  const json* cur = &j;
+  for (const auto& k : p) {
+    if (!cur->is_object())
+      return nullptr;
+    const auto it = cur->find(k);
+    if (it == cur->end())
+      return nullptr;
+    cur = &*it;
+  }
+  return cur;
+}
+
+void set_path(json& j, const std::vector<std::string>& p, const json& v) {
+  json* cur = &j;
+  for (std::size_t i = 0; i + 1 < p.size(); ++i)
+    cur = &(*cur)[p[i]];
+  (*cur)[p.back()] = v;
+}
+
+/// Erases the leaf at `p`, and the objects on the way that it leaves empty.
+void erase_path(json& j, const std::vector<std::string>& p, std::size_t i = 0) {
+  const auto it = j.find(p[i]);
+  if (i + 1 == p.size()) {
+    j.erase(it);
+    return;
+  }
+  erase_path(*it, p, i + 1);
+  if (it->empty())
+    j.erase(it);
+}
+
+/// Moves the leaves that every check of `group` holds with one value into the returned object.
+json hoist_shared(std::vector<json*>& group) {
+  json shared = json::object();
+  if (group.size() < 2)
+    return shared;
+  const auto first = leaves(*group.front(), flat_keys(group));
+  std::vector<std::vector<std::string>> moved;
+  for (const auto& [path, value] : first) {
+    if (path.front() == "clause_id")
+      continue;
+    bool all = true;
+    for (std::size_t i = 1; all && i < group.size(); ++i) {
+      const json* other = find_path(*group[i], path);
+      all = other && *other == *value;
+    }
+    if (!all)
+      continue;
+    set_path(shared, path, *value);
+    moved.push_back(path);
+  }
+  for (json* k : group)
+    for (const auto& path : moved)
+      erase_path(*k, path);
+  return shared;
+}
+
+/// A table column: a top-level field, or "interval/lo" for a leaf of a flattened object.
+std::vector<std::string> column_path(const std::string& col) {
+  const auto slash = col.find('/');
+  if (slash == std::string::npos)
+    return {col};
+  return {col.substr(0, slash), col.substr(slash + 1)};
+}
+
+/// The columns of a clause's checks: their leaves in first-seen order.
+std::vector<std::string> columns_of(const std::vector<json*>& group) {
+  const std::vector<std::string> flat = flat_keys(group);
+  std::vector<std::string> cols;
+  for (const json* k : group)
+    for (const auto& [path, value] : leaves(*k, flat)) {
+      const std::string c = path.size() == 1 ? path[0] : path[0] + "/" + path[1];
+      if (c != "clause_id" && std::find(cols.begin(), cols.end(), c) == cols.end())
+        cols.push_back(c);
+    }
+  return cols;
+}
+
+/// A check's cell in column `col`: its value, else the value reading fills for an absent field
+/// (the default; null for "run", which has none).
+json cell(const json& k, const std::string& col) {
+  const std::vector<std::string> p = column_path(col);
+  if (const json* v = find_path(k, p))
+    return *v;
+  const json* d = find_path(default_check(), p);
+  return d ? *d : json(nullptr);
+}
+
+std::size_t index_in(const json& v, std::size_t size, const std::string& path) {
+  if (!v.is_number_unsigned() || v.get<std::uint64_t>() >= size)
+    bad(path, size == 0 ? std::string("refers to an entry of an empty table")
+                        : fmt::format("must be an index from 0 to {}", size - 1));
+  return static_cast<std::size_t>(v.get<std::uint64_t>());
+}
+
+const json& member(const json& j, const char* key, const std::string& path) {
+  const auto it = j.find(key);
+  if (it == j.end())
+    bad(path.empty() ? key : path + "." + key, "missing");
+  return *it;
+}
+
+/// A table ({..., "rows": [...]}) with one row per line.
+void write_table(std::string& out, const json& t, const std::string& indent) {
+  out += "{";
+  bool first = true;
+  for (auto it = t.begin(); it != t.end(); ++it) {
+    out += first ? "" : ", ";
+    first = false;
+    out += json(it.key()).dump() + ": ";
+    if (it.key() != "rows" || !it->is_array()) {
+      out += it->dump();
+      continue;
+    }
+    out += "[";
+    for (std::size_t r = 0; r < it->size(); ++r)
+      out += (r ? ",\n" : "\n") + indent + "  " + (*it)[r].dump();
+    out += "]";
+  }
+  out += "}";
+}
+
+/// Tables and arrays of tables a row per line; any other value on one line.
+void write_value(std::string& out, const json& v, const std::string& indent) {
+  if (v.is_object() && v.contains("rows")) {
+    write_table(out, v, indent);
+    return;
+  }
+  const bool tables =
+      v.is_array() && !v.empty() && std::all_of(v.begin(), v.end(), [](const json& e) {
+        return e.is_object() && e.contains("rows");
+      });
+  if (!tables) {
+    out += v.dump();
+    return;
+  }
+  out += "[";
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    out += (i ? ",\n" : "\n") + indent + " ";
+    write_table(out, v[i], indent + " ");
+  }
+  out += "\n" + indent + "]";
+}
+
+/// Arrays of two or more objects with the same fields become {"$columns": [...], "$rows": [...]}
+/// (an inventory lists 8 GPUs of 50 fields and 18 NVLinks each); inner values first.
+void tabulate(json& j) {
+  if (!j.is_structured())
+    return;
+  for (auto& v : j)
+    tabulate(v);
+  if (!j.is_array() || j.size() < 2 || !j[0].is_object() || j[0].empty())
+    return;
+  json cols = json::array();
+  for (auto it = j[0].begin(); it != j[0].end(); ++it)
+    cols.push_back(it.key());
+  for (const json& e : j) {
+    if (!e.is_object() || e.size() != cols.size())
+      return;
+    for (const auto& c : cols)
+      if (!e.contains(c.get<std::string>()))
+        return;
+  }
+  json rows = json::array();
+  for (const json& e : j) {
+    json row = json::array();
+    for (const auto& c : cols)
+      row.push_back(e.at(c.get<std::string>()));
+    rows.push_back(std::move(row));
+  }
+  j = json{{"$columns", std::move(cols)}, {"$rows", std::move(rows)}};
+}
+
+void untabulate(json& j, const std::string& path, int depth = 0) {
+  if (!j.is_structured() || depth > 8) // an inventory nests 4 deep
+    return;
+  if (j.is_object() && j.size() == 2 && j.contains("$columns") && j.contains("$rows")) {
+    const json& cols = j.at("$columns");
+    const json& rows = j.at("$rows");
+    if (!cols.is_array() ||
+        !std::all_of(cols.begin(), cols.end(), [](const json& c) { return c.is_string(); }))
+      bad(path + ".$columns", "expected an array of field names");
+    if (!rows.is_array())
+      bad(path + ".$rows", "expected an array");
+    json out = json::array();
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      if (!rows[r].is_array() || rows[r].size() != cols.size())
+        bad(fmt::format("{}.$rows[{}]", path, r),
+            fmt::format("expected an array of {} cells (one per column)", cols.size()));
+      json e = json::object();
+      for (std::size_t i = 0; i < cols.size(); ++i)
+        e[cols[i].get<std::string>()] = rows[r][i];
+      out.push_back(std::move(e));
+    }
+    j = std::move(out);
+  }
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it)
+      untabulate(*it, path + "." + it.key(), depth + 1);
+  } else {
+    for (std::size_t i = 0; i < j.size(); ++i)
+      untabulate(j[i], fmt::format("{}[{}]", path, i), depth + 1);
+  }
+}
+
+/// The runs as one table: a column per run field any run has, a cell at the default where a run
+/// lacks it.
+json run_table(const json& runs) {
+  const json& d = default_check();
+  json cols = json::array();
+  for (const char* f : kRunFields)
+    if (std::any_of(runs.begin(), runs.end(), [&](const json& r) { return r.contains(f); }))
+      cols.push_back(f);
+  json rows = json::array();
+  for (const json& r : runs) {
+    json row = json::array();
+    for (const auto& c : cols)
+      row.push_back(r.value(c.get<std::string>(), d.at(c.get<std::string>())));
+    rows.push_back(std::move(row));
+  }
+  return {{"columns", std::move(cols)}, {"rows", std::move(rows)}};
+}
+
+/// The list of every other row's target, in row order, for each row of a table with both
+/// columns: what a sibling check's siblings usually are.
+std::vector<json> other_targets(const std::vector<std::string>& cols, const json& rows) {
+  const auto t = std::find(cols.begin(), cols.end(), "target");
+  std::vector<json> out;
+  if (t == cols.end())
+    return out;
+  const auto ti = static_cast<std::size_t>(t - cols.begin());
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    json others = json::array();
+    for (std::size_t o = 0; o < rows.size(); ++o)
+      if (o != r)
+        others.push_back(rows[o].at(ti));
+    out.push_back(std::move(others));
+  }
+  return out;
+}
+
+constexpr const char* kSiblings = "relative/siblings";
+constexpr const char* kOthers = "*"; ///< a siblings cell: every other row's target
+
+/// Siblings that are every other row's target (28 GPU pairs list 27 each) are written as "*".
+void others_as_star(const std::vector<std::string>& cols, json& rows) {
+  const auto s = std::find(cols.begin(), cols.end(), kSiblings);
+  if (s == cols.end())
+    return;
+  const auto si = static_cast<std::size_t>(s - cols.begin());
+  const std::vector<json> others = other_targets(cols, rows);
+  for (std::size_t r = 0; r < others.size(); ++r)
+    if (rows[r][si] == others[r])
+      rows[r][si] = kOthers;
+}
+
+} // namespace
+
+double round_for_file(double x, int digits) {
+  if (!std::isfinite(x) || x == 0 || x == std::trunc(x))
+    return x;
+  if (digits < kDigits && std::fabs(x) < 1e-9)
+    return 0; // float noise in a sum of fractions, not a reading
+  return std::stod(fmt::format("{:.{}g}", x, digits));
+}
+
+json compact_certificate_json(const json& full) {
+  json out = full;
+  round_numbers(out, kDigits);
+  out["schema"] = kCompactCertificateSchema;
+  const json& d = default_check();
+  json runs = json::array();
+  std::map<std::string, std::size_t> run_index;
+  json checks = std::move(out.at("checks"));
+  out.erase("checks");
+  for (auto& k : checks) {
+    if (k.contains("measurement") && !k.at("measurement").is_null() &&
+        k.value("kind", "") == "benchmark")
+      k.erase("samples");
+    json run = json::object();
+    for (const char* f : kRunFields) {
+      if (k.contains(f) && k.at(f) != d.at(f))
+        run[f] = k.at(f);
+      k.erase(f);
+    }
+    if (run.contains("telemetry"))
+      for (auto& t : run.at("telemetry"))
+        t = telemetry_row(t);
+    if (k.contains("diagnosis") && k.at("diagnosis").is_object())
+      round_numbers(k.at("diagnosis"), kTelemetryDigits);
+    strip_defaults(k, d);
+    if (!run.empty()) {
+      const auto [it, fresh] = run_index.emplace(run.dump(), runs.size());
+      if (fresh)
+        runs.push_back(std::move(run));
+      k["run"] = it->second;
+    }
+  }
+  // One table per clause, in the order of the checks' first appearance; a "#" column keeps the
+  // order when a clause's checks are not consecutive.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<json*>> groups;
+  bool consecutive = true;
+  for (auto& k : checks) {
+    const std::string id = k.value("clause_id", "");
+    if (!groups.count(id))
+      order.push_back(id);
+    else if (order.back() != id)
+      consecutive = false;
+    groups[id].push_back(&k);
+  }
+  std::map<const json*, std::size_t> position;
+  for (std::size_t i = 0; i < checks.size(); ++i)
+    position[&checks[i]] = i;
+  json tables = json::array();
+  for (const auto& id : order) {
+    std::vector<json*>& group = groups[id];
+    json table = {{"clause_id", id}, {"shared", hoist_shared(group)}};
+    std::vector<std::string> cols = columns_of(group);
+    if (!consecutive)
+      cols.insert(cols.begin(), "#");
+    json rows = json::array();
+    for (const json* k : group) {
+      json row = json::array();
+      for (const auto& c : cols)
+        row.push_back(c == "#" ? json(position.at(k)) : cell(*k, c));
+      rows.push_back(std::move(row));
+    }
+    others_as_star(cols, rows);
+    table["columns"] = cols;
+    table["rows"] = std::move(rows);
+    tables.push_back(std::move(table));
+  }
+  out["clauses"] = std::move(tables);
+  out["runs"] = run_table(runs);
+  out["telemetry_columns"] = telemetry_columns();
+  const json& after = out.at("inventory_after");
+  out["inventory_after_patch"] =
+      after.is_null() ? json(nullptr) : json::diff(out.at("inventory"), after);
+  out.erase("inventory_after");
+  tabulate(out.at("inventory"));
+  return out;
+}
+
+namespace {
+
+json expand_checks(const json& c) {
+  const json& tables = member(c, "clauses", "");
+  if (!tables.is_array())
+    bad("clauses", "expected an array of clause tables");
+  const json& run_tab = member(c, "runs", "");
+  if (!run_tab.is_object())
+    bad("runs", "expected a table (columns, rows)");
+  const json& run_cols = member(run_tab, "columns", "runs");
+  if (!run_cols.is_array() || !std::all_of(run_cols.begin(), run_cols.end(), [](const json& n) {
+        return n.is_string() &&
+               std::find_if(std::begin(kRunFields), std::end(kRunFields),
+                            [&](const char* f) { return n == f; }) != std::end(kRunFields);
+      }))
+    bad("runs.columns", "expected an array of run fields (measurement, telemetry, started_at, "
+                        "finished_at, stop_reason, warmup_extensions)");
+  const json& run_rows = member(run_tab, "rows", "runs");
+  if (!run_rows.is_array())
+    bad("runs.rows", "expected an array");
+  json runs = json::array();
+  for (std::size_t i = 0; i < run_rows.size(); ++i) {
+    const json& row = run_rows[i];
+    if (!row.is_array() || row.size() != run_cols.size())
+      bad(fmt::format("runs.rows[{}]", i),
+          fmt::format("expected an array of {} cells (one per column)", run_cols.size()));
+    json r = json::object();
+    for (std::size_t k = 0; k < run_cols.size(); ++k)
+      r[run_cols[k].get<std::string>()] = row[k];
+    runs.push_back(std::move(r));
+  }
+  const json& tcols = member(c, "telemetry_columns", "");
+  if (!tcols.is_array() || tcols.empty() ||
+      !std::all_of(tcols.begin(), tcols.end(), [](const json& n) { return n.is_string(); }))
+    bad("telemetry_columns", "expected an array of field names");
+  json run_objects = json::array();
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const std::string path = fmt::format("runs.rows[{}]", i);
+    json r = runs[i];
+    if (const auto t = r.find("telemetry"); t != r.end() && t->is_object())
+      for (auto g = t->begin(); g != t->end(); ++g)
+        *g = telemetry_object(*g, tcols, path + ".telemetry." + g.key());
+    run_objects.push_back(std::move(r));
+  }
+  const json& d = default_check();
+  std::vector<std::pair<std::size_t, json>> placed; // (position, check) when a "#" column is given
+  json checks = json::array();
+  for (std::size_t t = 0; t < tables.size(); ++t) {
+    const std::string tp = fmt::format("clauses[{}]", t);
+    const json& table = tables[t];
+    if (!table.is_object())
+      bad(tp, "expected an object");
+    const json& id = member(table, "clause_id", tp);
+    if (!id.is_string())
+      bad(tp + ".clause_id", "expected a string");
+    const json& shared = member(table, "shared", tp);
+    if (!shared.is_object())
+      bad(tp + ".shared", "expected an object");
+    const json& cols = member(table, "columns", tp);
+    if (!cols.is_array())
+      bad(tp + ".columns", "expected an array");
+    std::vector<std::vector<std::string>> paths;
+    bool numbered = false;
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      if (!cols[i].is_string() || cols[i].get<std::string>().empty())
+        bad(fmt::format("{}.columns[{}]", tp, i), "expected a field name");
+      const std::string name = cols[i].get<std::string>();
+      paths.push_back(column_path(name));
+      if (name == "#")
+        numbered = true;
+      if (name == "clause_id" ||
+          (paths.back().size() == 2 && !flattened(paths.back()[0]) &&
+           !templated(paths.back()[0])) ||
+          name.find('/') != name.rfind('/'))
+        bad(fmt::format("{}.columns[{}]", tp, i), fmt::format("'{}' is not a column", name));
+    }
+    const json& rows = member(table, "rows", tp);
+    if (!rows.is_array())
+      bad(tp + ".rows", "expected an array");
+    for (std::size_t r = 0; r < rows.size(); ++r)
+      if (!rows[r].is_array() || rows[r].size() != cols.size())
+        bad(fmt::format("{}.rows[{}]", tp, r),
+            fmt::format("expected an array of {} cells (one per column)", cols.size()));
+    std::vector<std::string> names;
+    for (const auto& n : cols)
+      names.push_back(n.get<std::string>());
+    const auto si = std::find(names.begin(), names.end(), kSiblings);
+    const std::vector<json> others =
+        si == names.end() ? std::vector<json>() : other_targets(names, rows);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const std::string rp = fmt::format("{}.rows[{}]", tp, r);
+      json row = rows[r];
+      if (si != names.end() && row[static_cast<std::size_t>(si - names.begin())] == kOthers) {
+        if (others.empty())
+          bad(rp, "siblings \"*\" (every other row's target) in a table without targets");
+        row[static_cast<std::size_t>(si - names.begin())] = others[r];
+      }
+      json k = {{"clause_id", id}};
+      std::size_t at = checks.size() + placed.size();
+      for (std::size_t i = 0; i < cols.size(); ++i) {
+        const std::vector<std::string>& p = paths[i];
+        if (p[0] == "#") {
+          at = index_in(row[i], std::size_t(1) << 30, rp + "[" + std::to_string(i) + "]");
+        } else if (p[0] == "run") {
+          if (!row[i].is_null())
+            k["run"] = row[i];
+        } else {
+          if (p.size() == 2 && k.contains(p[0]) && !k.at(p[0]).is_object())
+            bad(rp, fmt::format("column {} and column {} disagree", p[0], cols[i].dump()));
+          set_path(k, p, row[i]);
+        }
+      }
+      const std::string kp = fmt::format("checks[{}]", at);
+      fill_missing(k, shared);
+      if (const auto ri = k.find("run"); ri != k.end()) {
+        const std::size_t n = index_in(*ri, run_objects.size(), kp + ".run");
+        k.erase("run");
+        fill_missing(k, run_objects[n]);
+      }
+      fill_missing(k, d);
+      if (numbered)
+        placed.emplace_back(at, std::move(k));
+      else
+        checks.push_back(std::move(k));
+    }
+  }
+  if (!placed.empty()) {
+    if (!checks.empty())
+      bad("clauses", "either every clause table has a \"#\" column or none has");
+    std::sort(placed.begin(), placed.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t i = 0; i < placed.size(); ++i) {
+      if (placed[i].first != i)
+        bad("clauses", fmt::format("the \"#\" columns do not number the checks 0 to {} once each",
+                                   placed.size() - 1));
+      checks.push_back(std::move(placed[i].second));
+    }
+  }
+  return checks;
+}
+
+} // namespace
+
+json expand_certificate_json(const json& c) {
+  if (!c.is_object())
+    throw InputError("certificate: expected a JSON object");
+  json out = c;
+  out["schema"] = kCertificateSchema;
+  if (const auto inv = out.find("inventory"); inv != out.end())
+    untabulate(*inv, "inventory");
+  try {
+    out["checks"] = expand_checks(c);
+  } catch (const json::exception& e) {
+    bad("clauses", fmt::format("malformed table: {}", e.what()));
+  }
+  const auto pi = c.find("inventory_after_patch");
+  if (pi == c.end())
+    bad("inventory_after_patch", "missing");
+  if (pi->is_null()) {
+    out["inventory_after"] = nullptr;
+  } else {
+    if (!pi->is_array())
+      bad("inventory_after_patch", "expected a JSON Patch (an array of operations) or null");
+    const auto inv = out.find("inventory");
+    if (inv == out.end())
+      bad("inventory", "missing");
+    try {
+      out["inventory_after"] = inv->patch(*pi);
+    } catch (const json::exception& e) {
+      bad("inventory_after_patch", fmt::format("does not apply to inventory: {}", e.what()));
+    }
+  }
+  for (const char* key : {"inventory_after_patch", "clauses", "runs", "telemetry_columns"})
+    out.erase(key);
+  return out;
+}
+
+std::string certificate_text(const Certificate& cert) {
+  const json j = compact_certificate_json(to_json(cert));
+  // The schema first, so that `head -c 40` tells the form; the tables last; the rest in key
+  // order.
+  std::string out = "{\n \"schema\": " + j.at("schema").dump();
+  auto put = [&](const std::string& key, const json& v) {
+    out += ",\n " + json(key).dump() + ": ";
+    write_value(out, v, " ");
+  };
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (it.key() != "schema" && it.key() != "runs" && it.key() != "clauses")
+      put(it.key(), *it);
+  put("runs", j.at("runs"));
+  put("clauses", j.at("clauses"));
+  out += "\n}\n";
+  return out;
+}
+
+} // namespace gpucert::report
