@@ -5,6 +5,7 @@
 
 #include <fmt/core.h>
 #include <set>
+#include <simdjson.h>
 #include <vector>
 
 namespace gpucert {
@@ -122,11 +123,69 @@ private:
   std::vector<Frame> frames_;
 };
 
+/// simdjson's document as the project's JSON value, typed as nlohmann types it (a non-negative
+/// integer unsigned). False on a key given twice: the guarded parser then says where.
+bool convert(simdjson::dom::element e, json& out) {
+  switch (e.type()) {
+  case simdjson::dom::element_type::ARRAY: {
+    out = json::array();
+    const simdjson::dom::array items = e.get_array().value_unsafe();
+    for (simdjson::dom::element v : items) {
+      out.push_back(nullptr);
+      if (!convert(v, out.back()))
+        return false;
+    }
+    return true;
+  }
+  case simdjson::dom::element_type::OBJECT: {
+    out = json::object();
+    const simdjson::dom::object fields = e.get_object().value_unsafe();
+    for (simdjson::dom::key_value_pair f : fields) {
+      const auto [it, fresh] = out.emplace(std::string(f.key), nullptr);
+      if (!fresh || !convert(f.value, it.value()))
+        return false;
+    }
+    return true;
+  }
+  case simdjson::dom::element_type::INT64: {
+    const std::int64_t i = e.get_int64().value_unsafe();
+    out = i >= 0 ? json(static_cast<std::uint64_t>(i)) : json(i);
+    return true;
+  }
+  case simdjson::dom::element_type::UINT64:
+    out = e.get_uint64().value_unsafe();
+    return true;
+  case simdjson::dom::element_type::DOUBLE:
+    out = e.get_double().value_unsafe();
+    return true;
+  case simdjson::dom::element_type::STRING:
+    out = std::string(e.get_string().value_unsafe());
+    return true;
+  case simdjson::dom::element_type::BOOL:
+    out = e.get_bool().value_unsafe();
+    return true;
+  case simdjson::dom::element_type::NULL_VALUE:
+    out = nullptr;
+    return true;
+  }
+  return false;
+}
+
 } // namespace
 
 json parse_json_text(std::string_view text, const std::string& file) {
   check_text(text, file);
   prescan(text, file);
+  // simdjson reads a 100 KB certificate about twice as fast as nlohmann's parser (a lot of
+  // 10,000 is read in one go). What it refuses, and a duplicate key, go through nlohmann's
+  // guarded parse, which names the line, column or field.
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(text.data(), text.size(), true).get(root) == simdjson::SUCCESS) {
+    json out;
+    if (convert(root, out))
+      return out;
+  }
   try {
     Guard guard(file);
     return json::parse(text, std::ref(guard));

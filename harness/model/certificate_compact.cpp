@@ -4,6 +4,8 @@
 #include "harness/model/certificate_compact.hpp"
 
 #include "harness/core/error.hpp"
+#include "harness/core/input_limits.hpp"
+#include "harness/model/check_fields.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -78,18 +80,6 @@ void strip_defaults(json& j, const json& d) {
     } else {
       ++it;
     }
-  }
-}
-
-/// Fills into `j` what `from` has and `j` lacks, recursing where both hold an object (a few
-/// levels: gpucert's own documents nest less; deeper input is the full form's reader's to refuse).
-void fill_missing(json& j, const json& from, int depth = 0) {
-  for (auto it = from.begin(); it != from.end(); ++it) {
-    const auto own = j.find(it.key());
-    if (own == j.end())
-      j[it.key()] = *it;
-    else if (own->is_object() && it->is_object() && depth < 8)
-      fill_missing(*own, *it, depth + 1);
   }
 }
 
@@ -498,12 +488,16 @@ json compact_certificate_json(const json& full) {
   return out;
 }
 
-namespace {
+namespace detail {
 
-json expand_checks(const json& c) {
+std::vector<Check> file_form_checks(const json& c) {
   const json& tables = member(c, "clauses", "");
   if (!tables.is_array())
     bad("clauses", "expected an array of clause tables");
+  const json& tcols = member(c, "telemetry_columns", "");
+  if (!tcols.is_array() || tcols.empty() ||
+      !std::all_of(tcols.begin(), tcols.end(), [](const json& n) { return n.is_string(); }))
+    bad("telemetry_columns", "expected an array of field names");
   const json& run_tab = member(c, "runs", "");
   if (!run_tab.is_object())
     bad("runs", "expected a table (columns, rows)");
@@ -518,33 +512,33 @@ json expand_checks(const json& c) {
   const json& run_rows = member(run_tab, "rows", "runs");
   if (!run_rows.is_array())
     bad("runs.rows", "expected an array");
-  json runs = json::array();
+  std::vector<json> run_objects(run_rows.size());
+  std::vector<RunFields> runs(run_rows.size());
   for (std::size_t i = 0; i < run_rows.size(); ++i) {
+    const std::string path = fmt::format("runs.rows[{}]", i);
     const json& row = run_rows[i];
     if (!row.is_array() || row.size() != run_cols.size())
-      bad(fmt::format("runs.rows[{}]", i),
-          fmt::format("expected an array of {} cells (one per column)", run_cols.size()));
-    json r = json::object();
+      bad(path, fmt::format("expected an array of {} cells (one per column)", run_cols.size()));
+    json& r = run_objects[i];
+    r = json::object();
     for (std::size_t k = 0; k < run_cols.size(); ++k)
       r[run_cols[k].get<std::string>()] = row[k];
-    runs.push_back(std::move(r));
+    runs[i].object = &r;
+    if (const auto t = r.find("telemetry"); t != r.end()) {
+      if (!t->is_object())
+        bad(path + ".telemetry", "expected an object of GPU index: telemetry row");
+      for (auto g = t->begin(); g != t->end(); ++g) {
+        const std::string gp = path + ".telemetry." + g.key();
+        const int gpu = gpu_index_from_key(g.key());
+        if (gpu < 0)
+          bad(gp, fmt::format("keys are GPU indices 0 to {}", kMaxGpus - 1));
+        runs[i].telemetry[gpu] =
+            telemetry_from_json(telemetry_object(*g, tcols, gp), "certificate", gp);
+      }
+    }
   }
-  const json& tcols = member(c, "telemetry_columns", "");
-  if (!tcols.is_array() || tcols.empty() ||
-      !std::all_of(tcols.begin(), tcols.end(), [](const json& n) { return n.is_string(); }))
-    bad("telemetry_columns", "expected an array of field names");
-  json run_objects = json::array();
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    const std::string path = fmt::format("runs.rows[{}]", i);
-    json r = runs[i];
-    if (const auto t = r.find("telemetry"); t != r.end() && t->is_object())
-      for (auto g = t->begin(); g != t->end(); ++g)
-        *g = telemetry_object(*g, tcols, path + ".telemetry." + g.key());
-    run_objects.push_back(std::move(r));
-  }
-  const json& d = default_check();
-  std::vector<std::pair<std::size_t, json>> placed; // (position, check) when a "#" column is given
-  json checks = json::array();
+  std::vector<Check> checks;
+  std::vector<std::pair<std::size_t, Check>> placed; // (position, check) with a "#" column
   for (std::size_t t = 0; t < tables.size(); ++t) {
     const std::string tp = fmt::format("clauses[{}]", t);
     const json& table = tables[t];
@@ -556,23 +550,27 @@ json expand_checks(const json& c) {
     const json& shared = member(table, "shared", tp);
     if (!shared.is_object())
       bad(tp + ".shared", "expected an object");
+    if (shared.contains("clause_id"))
+      bad(tp + ".shared.clause_id", "the clause id is the table's");
     const json& cols = member(table, "columns", tp);
     if (!cols.is_array())
       bad(tp + ".columns", "expected an array");
-    std::vector<std::vector<std::string>> paths;
-    bool numbered = false;
+    ClauseTable ct;
+    ct.index = t;
+    ct.shared = &shared;
+    std::vector<std::string> names;
     for (std::size_t i = 0; i < cols.size(); ++i) {
+      const std::string cp = fmt::format("{}.columns[{}]", tp, i);
       if (!cols[i].is_string() || cols[i].get<std::string>().empty())
-        bad(fmt::format("{}.columns[{}]", tp, i), "expected a field name");
+        bad(cp, "expected a field name");
       const std::string name = cols[i].get<std::string>();
-      paths.push_back(column_path(name));
-      if (name == "#")
-        numbered = true;
-      if (name == "clause_id" ||
-          (paths.back().size() == 2 && !flattened(paths.back()[0]) &&
-           !templated(paths.back()[0])) ||
-          name.find('/') != name.rfind('/'))
-        bad(fmt::format("{}.columns[{}]", tp, i), fmt::format("'{}' is not a column", name));
+      const auto p = column_path(name);
+      if (name == "clause_id" || name.find('/') != name.rfind('/') ||
+          (p.size() == 2 && !flattened(p[0]) && !templated(p[0])))
+        bad(cp, fmt::format("'{}' is not a column", name));
+      if (!ct.columns.emplace(name, i).second)
+        bad(cp, fmt::format("'{}' is given twice", name));
+      names.push_back(name);
     }
     const json& rows = member(table, "rows", tp);
     if (!rows.is_array())
@@ -581,45 +579,20 @@ json expand_checks(const json& c) {
       if (!rows[r].is_array() || rows[r].size() != cols.size())
         bad(fmt::format("{}.rows[{}]", tp, r),
             fmt::format("expected an array of {} cells (one per column)", cols.size()));
-    std::vector<std::string> names;
-    for (const auto& n : cols)
-      names.push_back(n.get<std::string>());
-    const auto si = std::find(names.begin(), names.end(), kSiblings);
-    const std::vector<json> others =
-        si == names.end() ? std::vector<json>() : other_targets(names, rows);
+    if (ct.columns.count(kSiblings))
+      ct.others = other_targets(names, rows);
+    const auto numbered = ct.columns.find("#");
     for (std::size_t r = 0; r < rows.size(); ++r) {
       const std::string rp = fmt::format("{}.rows[{}]", tp, r);
-      json row = rows[r];
-      if (si != names.end() && row[static_cast<std::size_t>(si - names.begin())] == kOthers) {
-        if (others.empty())
-          bad(rp, "siblings \"*\" (every other row's target) in a table without targets");
-        row[static_cast<std::size_t>(si - names.begin())] = others[r];
-      }
-      json k = {{"clause_id", id}};
-      std::size_t at = checks.size() + placed.size();
-      for (std::size_t i = 0; i < cols.size(); ++i) {
-        const std::vector<std::string>& p = paths[i];
-        if (p[0] == "#") {
-          at = index_in(row[i], std::size_t(1) << 30, rp + "[" + std::to_string(i) + "]");
-        } else if (p[0] == "run") {
-          if (!row[i].is_null())
-            k["run"] = row[i];
-        } else {
-          if (p.size() == 2 && k.contains(p[0]) && !k.at(p[0]).is_object())
-            bad(rp, fmt::format("column {} and column {} disagree", p[0], cols[i].dump()));
-          set_path(k, p, row[i]);
-        }
-      }
-      const std::string kp = fmt::format("checks[{}]", at);
-      fill_missing(k, shared);
-      if (const auto ri = k.find("run"); ri != k.end()) {
-        const std::size_t n = index_in(*ri, run_objects.size(), kp + ".run");
-        k.erase("run");
-        fill_missing(k, run_objects[n]);
-      }
-      fill_missing(k, d);
-      if (numbered)
-        placed.emplace_back(at, std::move(k));
+      const CheckFields plain(ct, rows[r], r, nullptr);
+      const RunFields* run = nullptr;
+      if (const json* ri = plain.get("run"); ri && !ri->is_null())
+        run = &runs[index_in(*ri, runs.size(), plain.path("run"))];
+      Check k = check_from(CheckFields(ct, rows[r], r, run));
+      k.clause_id = id.get<std::string>();
+      if (numbered != ct.columns.end())
+        placed.emplace_back(index_in(rows[r][numbered->second], std::size_t(1) << 30, rp + ".#"),
+                            std::move(k));
       else
         checks.push_back(std::move(k));
     }
@@ -639,20 +612,12 @@ json expand_checks(const json& c) {
   return checks;
 }
 
-} // namespace
-
-json expand_certificate_json(const json& c) {
-  if (!c.is_object())
-    throw InputError("certificate: expected a JSON object");
-  json out = c;
-  out["schema"] = kCertificateSchema;
-  if (const auto inv = out.find("inventory"); inv != out.end())
-    untabulate(*inv, "inventory");
-  try {
-    out["checks"] = expand_checks(c);
-  } catch (const json::exception& e) {
-    bad("clauses", fmt::format("malformed table: {}", e.what()));
-  }
+json file_form_inventories(const json& c) {
+  const auto inv = c.find("inventory");
+  if (inv == c.end())
+    bad("inventory", "missing");
+  json out = {{"inventory", *inv}};
+  untabulate(out["inventory"], "inventory");
   const auto pi = c.find("inventory_after_patch");
   if (pi == c.end())
     bad("inventory_after_patch", "missing");
@@ -661,18 +626,20 @@ json expand_certificate_json(const json& c) {
   } else {
     if (!pi->is_array())
       bad("inventory_after_patch", "expected a JSON Patch (an array of operations) or null");
-    const auto inv = out.find("inventory");
-    if (inv == out.end())
-      bad("inventory", "missing");
     try {
-      out["inventory_after"] = inv->patch(*pi);
+      out["inventory_after"] = out.at("inventory").patch(*pi);
     } catch (const json::exception& e) {
       bad("inventory_after_patch", fmt::format("does not apply to inventory: {}", e.what()));
     }
   }
-  for (const char* key : {"inventory_after_patch", "clauses", "runs", "telemetry_columns"})
-    out.erase(key);
   return out;
+}
+
+} // namespace detail
+
+json expand_certificate_json(const json& c) {
+  // The full form of what the one reader reads: a file-form document never takes another path.
+  return to_json(certificate_from_json(c));
 }
 
 std::string certificate_text(const Certificate& cert) {

@@ -5,6 +5,7 @@
 #include "harness/core/input_limits.hpp"
 #include "harness/model/certificate.hpp"
 #include "harness/model/certificate_compact.hpp"
+#include "harness/model/check_fields.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -140,43 +141,202 @@ double number(const json& j, const char* key, const std::string& path) {
   return v.get<double>();
 }
 
-std::optional<double> opt_number(const json& j, const char* key, const std::string& path) {
-  const json& v = field(j, key, path);
-  if (v.is_null())
-    return std::nullopt;
-  if (!v.is_number())
-    bad(path + "." + key, "expected a number or null");
-  return v.get<double>();
-}
-
-std::optional<std::string> opt_str(const json& j, const char* key, const std::string& path) {
-  const json& v = field(j, key, path);
-  if (v.is_null())
-    return std::nullopt;
-  if (!v.is_string())
-    bad(path + "." + key, "expected a string or null");
-  return v.get<std::string>();
-}
-
 /// An integer in [lo, hi]; a cast from a double or get<int>() of 10^12 would silently wrap.
-int integer(const json& v, const std::string& path, int lo, int hi) {
+/// `path` is made only for the error (it is formatted for every field of every check).
+template <typename Path> int integer_at(const json& v, const Path& path, int lo, int hi) {
   if (!v.is_number_integer())
-    bad(path, "expected an integer");
+    bad(path(), "expected an integer");
   const bool huge = v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(hi);
   const std::int64_t i = huge ? 0 : v.get<std::int64_t>();
   if (huge || i < lo || i > hi)
-    bad(path, fmt::format("must be an integer from {} to {}", lo, hi));
+    bad(path(), fmt::format("must be an integer from {} to {}", lo, hi));
   return static_cast<int>(i);
 }
+int integer(const json& v, const std::string& path, int lo, int hi) {
+  return integer_at(
+      v, [&] { return path; }, lo, hi);
+}
 
-Check check_from(const json& j, const std::string& path) {
+} // namespace
+
+namespace detail {
+
+void bad_field(const std::string& path, const std::string& what) {
+  bad(path, what);
+}
+
+CheckFields::CheckFields(const json& check, std::size_t index) : own_(&check), index_(index) {
+  if (!check.is_object())
+    bad(fmt::format("checks[{}]", index), "expected an object");
+}
+
+CheckFields::CheckFields(const ClauseTable& table, const json& row, std::size_t row_index,
+                         const RunFields* run)
+    : index_(row_index), table_(&table), row_(&row), run_(run) {}
+
+const json* CheckFields::cell(std::string_view column) const {
+  const auto it = table_->columns.find(column);
+  if (it == table_->columns.end())
+    return nullptr;
+  const json& v = (*row_)[it->second];
+  // "*": every other row's target (a sibling check's usual siblings).
+  if (column == "relative/siblings" && v.is_string() && v.get_ref<const std::string&>() == "*" &&
+      index_ < table_->others.size())
+    return &table_->others[index_];
+  return &v;
+}
+
+namespace {
+const json* member_of(const json* obj, const char* key) {
+  if (!obj || !obj->is_object())
+    return nullptr;
+  const auto it = obj->find(key);
+  return it == obj->end() ? nullptr : &*it;
+}
+} // namespace
+
+const json* CheckFields::get(const char* key, const char* sub) const {
+  if (own_) {
+    const json* v = member_of(own_, key);
+    if (!sub || !v)
+      return v;
+    if (!v->is_object())
+      bad(path(key), "expected an object");
+    return member_of(v, sub);
+  }
+  const ClauseTable::Where& w = locate(key, sub);
+  if (w.column >= 0) {
+    const json& v = (*row_)[static_cast<std::size_t>(w.column)];
+    // "*": every other row's target (a sibling check's usual siblings).
+    if (sub && std::string_view(key) == "relative" && std::string_view(sub) == "siblings" &&
+        v.is_string() && v.get_ref<const std::string&>() == "*" && index_ < table_->others.size())
+      return &table_->others[index_];
+    return &v;
+  }
+  if (w.whole >= 0)
+    if (const json* v = member_of(&(*row_)[static_cast<std::size_t>(w.whole)], sub))
+      return v;
+  if (w.shared)
+    return w.shared;
+  return !sub && run_ ? member_of(run_->object, key) : nullptr;
+}
+
+const ClauseTable::Where& CheckFields::locate(const char* key, const char* sub) const {
+  for (const auto& w : table_->where)
+    if (w.key == key && w.sub == sub)
+      return w;
+  ClauseTable::Where w;
+  w.key = key;
+  w.sub = sub;
+  auto column = [&](const std::string& name) {
+    const auto it = table_->columns.find(name);
+    return it == table_->columns.end() ? -1 : static_cast<int>(it->second);
+  };
+  if (sub) {
+    w.column = column(std::string(key) + "/" + sub);
+    w.whole = column(key);
+    w.shared = member_of(member_of(table_->shared, key), sub);
+  } else {
+    w.column = column(key);
+    w.shared = member_of(table_->shared, key);
+  }
+  table_->where.push_back(w);
+  return table_->where.back();
+}
+
+bool CheckFields::has_object(const char* key) const {
+  if (own_) {
+    const json* v = member_of(own_, key);
+    return v && !v->is_null();
+  }
+  const std::string prefix = std::string(key) + "/";
+  const auto it = table_->columns.lower_bound(prefix);
+  if (it != table_->columns.end() && it->first.compare(0, prefix.size(), prefix) == 0)
+    return true;
+  if (const json* whole = cell(key); whole && !whole->is_null())
+    return true;
+  const json* shared = member_of(table_->shared, key);
+  return shared && !shared->is_null();
+}
+
+std::string CheckFields::path(const char* key, const char* sub) const {
+  if (own_) {
+    std::string p = fmt::format("checks[{}]", index_);
+    if (key)
+      p += std::string(".") + key;
+    if (sub)
+      p += std::string(".") + sub;
+    return p;
+  }
+  const std::string row = fmt::format("clauses[{}].rows[{}]", table_->index, index_);
+  if (!key)
+    return row;
+  const std::string column = sub ? std::string(key) + "/" + sub : std::string(key);
+  if (cell(column))
+    return row + "." + column;
+  if (sub && cell(key))
+    return row + "." + key + "." + sub;
+  if (member_of(sub ? member_of(table_->shared, key) : table_->shared, sub ? sub : key))
+    return fmt::format("clauses[{}].shared.{}{}", table_->index, key,
+                       sub ? std::string(".") + sub : std::string());
+  if (!sub && run_ && member_of(run_->object, key))
+    return fmt::format("{} (its run).{}", row, key);
+  return row + "." + column;
+}
+
+Check check_from(const CheckFields& f) {
   Check c;
-  c.clause_id = str(j, "clause_id", path);
-  c.metric = str(j, "metric", path);
-  c.kind = str(j, "kind", path);
-  c.description = str(j, "description", path);
-  c.contract_ref = str(j, "contract_ref", path);
-  const std::string scope = str(j, "scope", path);
+  // A field the full form requires and the file form may omit (at its default).
+  auto req = [&](const char* key, const char* sub = nullptr) -> const json* {
+    const json* v = f.get(key, sub);
+    if (!v && !f.defaults())
+      bad(f.path(key, sub), "missing");
+    return v;
+  };
+  auto str = [&](std::string& out, const char* key, const char* sub = nullptr) {
+    if (const json* v = req(key, sub)) {
+      if (!v->is_string())
+        bad(f.path(key, sub), "expected a string");
+      out = v->get<std::string>();
+    }
+  };
+  auto boolean = [&](bool& out, const char* key, const char* sub = nullptr) {
+    if (const json* v = req(key, sub)) {
+      if (!v->is_boolean())
+        bad(f.path(key, sub), "expected true or false");
+      out = v->get<bool>();
+    }
+  };
+  auto number = [&](double& out, const json* v, const char* key, const char* sub) {
+    if (!v)
+      return;
+    if (v->is_null())
+      out = NAN;
+    else if (!v->is_number())
+      bad(f.path(key, sub), "expected a number");
+    else
+      out = v->get<double>();
+  };
+  auto opt_number = [&](std::optional<double>& out, const json* v, const char* key,
+                        const char* sub) {
+    if (!v || v->is_null())
+      return;
+    if (!v->is_number())
+      bad(f.path(key, sub), "expected a number or null");
+    out = v->get<double>();
+  };
+  auto int_field = [&](int& out, const json* v, const char* key, const char* sub, int lo, int hi) {
+    if (v)
+      out = integer_at(
+          *v, [&] { return f.path(key, sub); }, lo, hi);
+  };
+  str(c.clause_id, "clause_id");
+  str(c.metric, "metric");
+  str(c.kind, "kind");
+  str(c.description, "description");
+  str(c.contract_ref, "contract_ref");
+  std::string scope = "gpu";
+  str(scope, "scope");
   if (scope == "gpu")
     c.scope = Scope::gpu;
   else if (scope == "gpu-pair")
@@ -184,110 +344,137 @@ Check check_from(const json& j, const std::string& path) {
   else if (scope == "node")
     c.scope = Scope::node;
   else
-    bad(path + ".scope", "'" + scope + "' is not a scope");
-  c.target = str(j, "target", path);
-  const json& gpus = field(j, "gpus", path);
-  if (!gpus.is_array())
-    bad(path + ".gpus", "expected an array");
-  for (std::size_t i = 0; i < gpus.size(); ++i)
-    c.gpus.push_back(integer(gpus[i], fmt::format("{}.gpus[{}]", path, i), 0, kMaxGpus - 1));
-  c.params = str(j, "params", path);
-  try {
-    c.verdict = verdict_from_string(str(j, "verdict", path));
-  } catch (const InputError& e) {
-    bad(path + ".verdict", e.what());
+    bad(f.path("scope"), "'" + scope + "' is not a scope");
+  str(c.target, "target");
+  if (const json* gpus = req("gpus")) {
+    if (!gpus->is_array())
+      bad(f.path("gpus"), "expected an array");
+    for (std::size_t i = 0; i < gpus->size(); ++i)
+      c.gpus.push_back(integer_at(
+          (*gpus)[i], [&] { return fmt::format("{}[{}]", f.path("gpus"), i); }, 0, kMaxGpus - 1));
   }
-  c.stat = str(j, "stat", path);
-  c.value = opt_number(j, "value", path);
-  c.observed = opt_str(j, "observed", path);
-  const json& in = field(j, "interval", path);
-  c.ci_lo = opt_number(in, "lo", path + ".interval");
-  c.ci_hi = opt_number(in, "hi", path + ".interval");
-  c.ci_method = str(in, "method", path + ".interval");
-  c.confidence = number(in, "confidence", path + ".interval");
+  str(c.params, "params");
+  std::string verdict = "ERROR";
+  str(verdict, "verdict");
+  try {
+    c.verdict = verdict_from_string(verdict);
+  } catch (const InputError& e) {
+    bad(f.path("verdict"), e.what());
+  }
+  str(c.stat, "stat");
+  opt_number(c.value, req("value"), "value", nullptr);
+  if (const json* v = req("observed"); v && !v->is_null()) {
+    if (!v->is_string())
+      bad(f.path("observed"), "expected a string or null");
+    c.observed = v->get<std::string>();
+  }
+  if (!f.defaults() && !f.get("interval"))
+    bad(f.path("interval"), "missing");
+  opt_number(c.ci_lo, req("interval", "lo"), "interval", "lo");
+  opt_number(c.ci_hi, req("interval", "hi"), "interval", "hi");
+  str(c.ci_method, "interval", "method");
+  number(c.confidence, req("interval", "confidence"), "interval", "confidence");
   // Fields added within v1: a certificate written before them reads with their defaults.
-  if (in.contains("pass_level"))
-    c.pass_level = opt_number(in, "pass_level", path + ".interval");
-  if (in.contains("fail_level"))
-    c.fail_level = opt_number(in, "fail_level", path + ".interval");
-  if (in.contains("mode"))
-    c.mode = str(in, "mode", path + ".interval");
-  if (in.contains("batches"))
-    c.batches = integer(in.at("batches"), path + ".interval.batches", 0, 1 << 30);
-  if (in.contains("batch_size"))
-    c.batch_size = integer(in.at("batch_size"), path + ".interval.batch_size", 0, 1 << 30);
-  if (j.contains("diagnosis") && !j.at("diagnosis").is_null()) {
-    const json& d = j.at("diagnosis");
-    const std::string dp = path + ".diagnosis";
+  opt_number(c.pass_level, f.get("interval", "pass_level"), "interval", "pass_level");
+  opt_number(c.fail_level, f.get("interval", "fail_level"), "interval", "fail_level");
+  if (const json* v = f.get("interval", "mode")) {
+    if (!v->is_string())
+      bad(f.path("interval", "mode"), "expected a string");
+    c.mode = v->get<std::string>();
+  }
+  int_field(c.batches, f.get("interval", "batches"), "interval", "batches", 0, 1 << 30);
+  int_field(c.batch_size, f.get("interval", "batch_size"), "interval", "batch_size", 0, 1 << 30);
+  if (f.has_object("diagnosis")) {
     Diagnosis g;
-    g.lag1 = number(d, "lag1", dp);
-    g.lag1_z = number(d, "lag1_z", dp);
-    g.trend = number(d, "trend", dp);
-    g.trend_z = number(d, "trend_z", dp);
-    g.autocorrelated = boolean(d, "autocorrelated", dp);
-    g.trending = boolean(d, "trending", dp);
+    auto need = [&](const char* sub) -> const json* {
+      const json* v = f.get("diagnosis", sub);
+      if (!v && !f.defaults())
+        bad(f.path("diagnosis", sub), "missing");
+      return v;
+    };
+    number(g.lag1, need("lag1"), "diagnosis", "lag1");
+    number(g.lag1_z, need("lag1_z"), "diagnosis", "lag1_z");
+    number(g.trend, need("trend"), "diagnosis", "trend");
+    number(g.trend_z, need("trend_z"), "diagnosis", "trend_z");
+    boolean(g.autocorrelated, "diagnosis", "autocorrelated");
+    boolean(g.trending, "diagnosis", "trending");
     c.diagnosis = g;
   }
-  if (j.contains("relative") && !j.at("relative").is_null()) {
-    const json& r = j.at("relative");
-    const std::string rp = path + ".relative";
+  if (f.has_object("relative")) {
     Relative rel;
-    rel.min_ratio = number(r, "min_ratio", rp);
-    rel.reference = number(r, "reference", rp);
-    rel.reference_lo = opt_number(r, "reference_lo", rp);
-    rel.reference_hi = opt_number(r, "reference_hi", rp);
-    const json& sib = field(r, "siblings", rp);
-    if (!sib.is_array())
-      bad(rp + ".siblings", "expected an array");
-    for (const auto& t : sib) {
-      if (!t.is_string())
-        bad(rp + ".siblings", "expected strings");
-      rel.siblings.push_back(t.get<std::string>());
+    auto need = [&](const char* sub) -> const json* {
+      const json* v = f.get("relative", sub);
+      if (!v && !f.defaults())
+        bad(f.path("relative", sub), "missing");
+      return v;
+    };
+    number(rel.min_ratio, need("min_ratio"), "relative", "min_ratio");
+    number(rel.reference, need("reference"), "relative", "reference");
+    opt_number(rel.reference_lo, need("reference_lo"), "relative", "reference_lo");
+    opt_number(rel.reference_hi, need("reference_hi"), "relative", "reference_hi");
+    if (const json* sib = need("siblings")) {
+      if (!sib->is_array())
+        bad(f.path("relative", "siblings"), "expected an array");
+      for (const auto& t : *sib) {
+        if (!t.is_string())
+          bad(f.path("relative", "siblings"), "expected strings");
+        rel.siblings.push_back(t.get<std::string>());
+      }
     }
     c.relative = rel;
   }
-  if (j.contains("warmup_extensions"))
-    c.warmup_extensions =
-        integer(j.at("warmup_extensions"), path + ".warmup_extensions", 0, 1 << 30);
-  if (j.contains("samples_needed"))
-    c.samples_needed = opt_number(j, "samples_needed", path);
-  const json& th = field(j, "threshold", path);
-  c.threshold.min = opt_number(th, "min", path + ".threshold");
-  c.threshold.max = opt_number(th, "max", path + ".threshold");
-  c.threshold.equals = opt_str(th, "equals", path + ".threshold");
-  c.threshold.unit = str(th, "unit", path + ".threshold");
-  c.threshold.higher_is_better = boolean(th, "higher_is_better", path + ".threshold");
-  c.margin = opt_number(j, "margin", path);
-  c.margin_rel = opt_number(j, "margin_rel", path);
-  c.n = integer(field(j, "n", path), path + ".n", 0, std::numeric_limits<int>::max());
-  const json& samples = field(j, "samples", path);
-  if (!samples.is_array())
-    bad(path + ".samples", "expected an array");
-  for (const auto& s : samples)
-    c.samples.push_back(s.is_number() ? s.get<double>() : NAN);
-  if (j.contains("measurement") && !j.at("measurement").is_null())
-    c.measurement = integer(j.at("measurement"), path + ".measurement", 0, 1 << 30);
-  const json& tel = field(j, "telemetry", path);
-  if (!tel.is_object())
-    bad(path + ".telemetry", "expected an object");
-  for (auto it = tel.begin(); it != tel.end(); ++it) {
-    const int gpu = gpu_index_from_key(it.key());
-    if (gpu < 0)
-      bad(path + ".telemetry." + it.key(),
-          fmt::format("keys are GPU indices 0 to {}", kMaxGpus - 1));
-    c.telemetry[gpu] =
-        telemetry_from_json(it.value(), "certificate", path + ".telemetry." + it.key());
+  int_field(c.warmup_extensions, f.get("warmup_extensions"), "warmup_extensions", nullptr, 0,
+            1 << 30);
+  opt_number(c.samples_needed, f.get("samples_needed"), "samples_needed", nullptr);
+  if (!f.defaults() && !f.get("threshold"))
+    bad(f.path("threshold"), "missing");
+  opt_number(c.threshold.min, req("threshold", "min"), "threshold", "min");
+  opt_number(c.threshold.max, req("threshold", "max"), "threshold", "max");
+  if (const json* v = req("threshold", "equals"); v && !v->is_null()) {
+    if (!v->is_string())
+      bad(f.path("threshold", "equals"), "expected a string or null");
+    c.threshold.equals = v->get<std::string>();
   }
-  c.cause = str(j, "cause", path);
-  c.message = str(j, "message", path);
-  c.stop_reason = str(j, "stop_reason", path);
-  c.started_at = str(j, "started_at", path);
-  c.finished_at = str(j, "finished_at", path);
-  c.simulated = boolean(j, "simulated", path);
+  str(c.threshold.unit, "threshold", "unit");
+  boolean(c.threshold.higher_is_better, "threshold", "higher_is_better");
+  opt_number(c.margin, req("margin"), "margin", nullptr);
+  opt_number(c.margin_rel, req("margin_rel"), "margin_rel", nullptr);
+  int_field(c.n, req("n"), "n", nullptr, 0, std::numeric_limits<int>::max());
+  if (const json* samples = req("samples")) {
+    if (!samples->is_array())
+      bad(f.path("samples"), "expected an array");
+    c.samples.reserve(samples->size());
+    for (const auto& s : *samples)
+      c.samples.push_back(s.is_number() ? s.get<double>() : NAN);
+  }
+  if (const json* m = f.get("measurement"); m && !m->is_null())
+    c.measurement = integer_at(
+        *m, [&] { return f.path("measurement"); }, 0, 1 << 30);
+  if (f.defaults()) {
+    if (f.run())
+      c.telemetry = f.run()->telemetry;
+  } else if (const json* tel = req("telemetry")) {
+    if (!tel->is_object())
+      bad(f.path("telemetry"), "expected an object");
+    for (auto it = tel->begin(); it != tel->end(); ++it) {
+      const int gpu = gpu_index_from_key(it.key());
+      if (gpu < 0)
+        bad(f.path("telemetry") + "." + it.key(),
+            fmt::format("keys are GPU indices 0 to {}", kMaxGpus - 1));
+      c.telemetry[gpu] =
+          telemetry_from_json(it.value(), "certificate", f.path("telemetry") + "." + it.key());
+    }
+  }
+  str(c.cause, "cause");
+  str(c.message, "message");
+  str(c.stop_reason, "stop_reason");
+  str(c.started_at, "started_at");
+  str(c.finished_at, "finished_at");
+  boolean(c.simulated, "simulated");
   return c;
 }
 
-} // namespace
+} // namespace detail
 
 json to_json(const Certificate& c) {
   json files = json::array();
@@ -346,16 +533,15 @@ Certificate certificate_from_json(const json& doc) {
   Certificate c;
   if (!doc.is_object())
     throw InputError("certificate: expected a JSON object");
-  // The file form is read as the full form it compacts (field paths in errors are those of the
-  // full form, with the check's index).
-  const auto schema = doc.find("schema");
-  const bool compact = schema != doc.end() && *schema == kCompactCertificateSchema;
-  const json expanded = compact ? expand_certificate_json(doc) : json();
-  const json& j = compact ? expanded : doc;
-  c.schema = str(j, "schema", "");
-  if (c.schema != kCertificateSchema)
+  // Both forms share every field but the checks and inventory_after (the file form's tables and
+  // patch, read by certificate_compact.cpp).
+  const json& j = doc;
+  const std::string schema = str(j, "schema", "");
+  const bool compact = schema == kCompactCertificateSchema;
+  if (schema != kCertificateSchema && !compact)
     bad("schema", fmt::format("'{}' is not supported (expected '{}', or its full form '{}')",
-                              c.schema, kCompactCertificateSchema, kCertificateSchema));
+                              schema, kCompactCertificateSchema, kCertificateSchema));
+  c.schema = kCertificateSchema; // what the struct holds: the full form's content
   const json& tool = field(j, "tool", "");
   c.tool_version = str(tool, "version", "tool");
   c.git_revision = str(tool, "git_revision", "tool");
@@ -389,19 +575,26 @@ Certificate certificate_from_json(const json& doc) {
   c.results.planned_profile_name = str(planned, "name", "results.planned_profile");
   c.results.planned_profile_sha256 = str(planned, "sha256", "results.planned_profile");
   c.results.sha256 = str(r, "sha256", "results");
+  const json inventories = compact ? detail::file_form_inventories(j) : json();
+  const json& inv = compact ? inventories : j;
   try {
-    c.inventory = inventory_from_json(field(j, "inventory", ""));
-    const json& after = field(j, "inventory_after", "");
+    c.inventory = inventory_from_json(field(inv, "inventory", ""));
+    const json& after = field(inv, "inventory_after", "");
     if (!after.is_null())
       c.inventory_after = inventory_from_json(after);
   } catch (const InputError& e) {
     bad("inventory", e.what());
   }
-  const json& checks = field(j, "checks", "");
-  if (!checks.is_array())
-    bad("checks", "expected an array");
-  for (std::size_t i = 0; i < checks.size(); ++i)
-    c.checks.push_back(check_from(checks[i], fmt::format("checks[{}]", i)));
+  if (compact) {
+    c.checks = detail::file_form_checks(j);
+  } else {
+    const json& checks = field(j, "checks", "");
+    if (!checks.is_array())
+      bad("checks", "expected an array");
+    c.checks.reserve(checks.size());
+    for (std::size_t i = 0; i < checks.size(); ++i)
+      c.checks.push_back(detail::check_from(detail::CheckFields(checks[i], i)));
+  }
   // What the certificate states is kept as stated (the renderers compare it with what its checks
   // give); a certificate without a counts or scope object gets the derived ones.
   c.counts = count(c.checks);

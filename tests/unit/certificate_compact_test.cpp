@@ -220,10 +220,10 @@ TEST(CertificateFileForm, MalformedTablesNameTheField) {
   const std::size_t run = column(good.at("clauses").at(0), "run");
   json j = good;
   j["clauses"][0]["rows"][0][run] = 99;
-  EXPECT_THAT(error_of(j), HasSubstr("'checks[0].run': must be an index from 0 to 3"));
+  EXPECT_THAT(error_of(j), HasSubstr("'clauses[0].rows[0].run': must be an index from 0 to 3"));
   j = good;
   j["clauses"][0]["rows"][1][run] = -1;
-  EXPECT_THAT(error_of(j), HasSubstr("'checks[1].run'"));
+  EXPECT_THAT(error_of(j), HasSubstr("'clauses[0].rows[1].run'"));
   j = good;
   j["clauses"][1]["rows"][0].erase(0);
   EXPECT_THAT(error_of(j), HasSubstr("'clauses[1].rows[0]': expected an array of"));
@@ -257,10 +257,16 @@ TEST(CertificateFileForm, MalformedTablesNameTheField) {
   j = good;
   j.erase("inventory_after_patch");
   EXPECT_THAT(error_of(j), HasSubstr("'inventory_after_patch': missing"));
-  // A field the clause shares, given wrongly in the clause, is reported as each check's.
+  // A field the clause shares, given wrongly in the clause, is reported where it is.
   j = good;
   j["clauses"][0]["shared"]["threshold"]["min"] = "780";
-  EXPECT_THAT(error_of(j), HasSubstr("checks[0].threshold.min"));
+  EXPECT_THAT(error_of(j), HasSubstr("'clauses[0].shared.threshold.min': expected a number"));
+  j = good;
+  j["clauses"][0]["rows"][0][column(good.at("clauses").at(0), "value")] = "fast";
+  EXPECT_THAT(error_of(j), HasSubstr("'clauses[0].rows[0].value': expected a number"));
+  j = good;
+  j["runs"]["rows"][0][1]["0"] = json::array({1, 2});
+  EXPECT_THAT(error_of(j), HasSubstr("'runs.rows[0].telemetry.0': expected an array of"));
   j = good;
   j["schema"] = "gpucert/certificate/v3";
   EXPECT_THAT(error_of(j), HasSubstr("expected 'gpucert/certificate/v2'"));
