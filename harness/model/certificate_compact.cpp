@@ -612,27 +612,32 @@ std::vector<Check> file_form_checks(const json& c) {
   return checks;
 }
 
-json file_form_inventories(const json& c) {
+void read_file_form_inventories(const json& c, Certificate& cert) {
   const auto inv = c.find("inventory");
   if (inv == c.end())
     bad("inventory", "missing");
-  json out = {{"inventory", *inv}};
-  untabulate(out["inventory"], "inventory");
+  json before = *inv;
+  untabulate(before, "inventory");
   const auto pi = c.find("inventory_after_patch");
   if (pi == c.end())
     bad("inventory_after_patch", "missing");
-  if (pi->is_null()) {
-    out["inventory_after"] = nullptr;
-  } else {
-    if (!pi->is_array())
-      bad("inventory_after_patch", "expected a JSON Patch (an array of operations) or null");
+  if (!pi->is_null() && !pi->is_array())
+    bad("inventory_after_patch", "expected a JSON Patch (an array of operations) or null");
+  json after;
+  if (pi->is_array() && !pi->empty()) {
     try {
-      out["inventory_after"] = out.at("inventory").patch(*pi);
+      after = before.patch(*pi);
     } catch (const json::exception& e) {
       bad("inventory_after_patch", fmt::format("does not apply to inventory: {}", e.what()));
     }
   }
-  return out;
+  try {
+    cert.inventory = inventory_from_json(before);
+    if (pi->is_array()) // an empty patch: the same inventory after the run (read once)
+      cert.inventory_after = pi->empty() ? cert.inventory : inventory_from_json(after);
+  } catch (const InputError& e) {
+    bad("inventory", e.what());
+  }
 }
 
 } // namespace detail

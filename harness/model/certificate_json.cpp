@@ -575,15 +575,17 @@ Certificate certificate_from_json(const json& doc) {
   c.results.planned_profile_name = str(planned, "name", "results.planned_profile");
   c.results.planned_profile_sha256 = str(planned, "sha256", "results.planned_profile");
   c.results.sha256 = str(r, "sha256", "results");
-  const json inventories = compact ? detail::file_form_inventories(j) : json();
-  const json& inv = compact ? inventories : j;
-  try {
-    c.inventory = inventory_from_json(field(inv, "inventory", ""));
-    const json& after = field(inv, "inventory_after", "");
-    if (!after.is_null())
-      c.inventory_after = inventory_from_json(after);
-  } catch (const InputError& e) {
-    bad("inventory", e.what());
+  if (compact) {
+    detail::read_file_form_inventories(j, c);
+  } else {
+    try {
+      c.inventory = inventory_from_json(field(j, "inventory", ""));
+      const json& after = field(j, "inventory_after", "");
+      if (!after.is_null())
+        c.inventory_after = inventory_from_json(after);
+    } catch (const InputError& e) {
+      bad("inventory", e.what());
+    }
   }
   if (compact) {
     c.checks = detail::file_form_checks(j);

@@ -71,8 +71,7 @@ Check check_from(const CheckFields& f);
 
 /// The file form's checks, from its clause tables and runs (certificate_compact.cpp).
 std::vector<Check> file_form_checks(const nlohmann::json& doc);
-/// {"inventory", "inventory_after"} of a file-form document: its tables expanded, the patch
-/// applied.
-nlohmann::json file_form_inventories(const nlohmann::json& doc);
+/// The inventories of a file-form document: its tables expanded, the patch applied.
+void read_file_form_inventories(const nlohmann::json& doc, Certificate& c);
 
 } // namespace gpucert::report::detail
