@@ -188,6 +188,39 @@ TEST(FleetCli, SampleOfALargerLotIsBoundedAndUnsignedNodesAreUnverified) {
   EXPECT_EQ(v["nodes"][0]["signature"]["state"], "unsigned");
 }
 
+TEST(FleetCli, SignedNodesVerifyAndATamperedOneIsCountedApart) {
+  // Two nodes certified and signed as a seller would (run --sign-key), checked with the seller's
+  // public key; then one node's certificate changed after signing.
+  const std::string root = test::make_temp_dir("gpucert-fleet-signed");
+  ASSERT_EQ(run_cli({"key", "generate", "--out", root + "/k"}).rc, 0);
+  for (const char* host : {"node-a", "node-b"}) {
+    const test::CliResult r = run_cli({"run", "--profile", "h100-sxm5-80gb-8x-quick", "--simulate",
+                                       "h100-sxm5-80gb-8x", "--hostname", host, "--seed", "3",
+                                       "--out", root + "/lot/" + host, "--sign-key", root + "/k"});
+    ASSERT_EQ(r.rc, 0) << r.err;
+  }
+  auto fleet = [&](const std::string& out) {
+    const test::CliResult r =
+        run_cli({"fleet", root + "/lot", "--pubkey", root + "/k.pub", "--out", root + "/" + out});
+    EXPECT_NE(r.rc, 2) << r.err;
+    return nlohmann::json::parse(test::read_file(root + "/" + out + "/lot.json"));
+  };
+  nlohmann::json lot = fleet("ok");
+  EXPECT_EQ(lot["nodes_unverified"], 0);
+  ASSERT_EQ(lot["nodes"].size(), 2u);
+  for (const auto& n : lot["nodes"])
+    EXPECT_EQ(n["signature"]["state"], "valid") << n.dump();
+
+  std::string cert = test::read_file(root + "/lot/node-b/certificate.json");
+  cert.insert(cert.find('{') + 1, " ");
+  std::ofstream(root + "/lot/node-b/certificate.json", std::ios::binary) << cert;
+  lot = fleet("tampered");
+  EXPECT_EQ(lot["nodes_unverified"], 1);
+  for (const auto& n : lot["nodes"])
+    EXPECT_EQ(n["signature"]["state"], n["hostname"] == "node-b" ? "invalid" : "valid") << n.dump();
+  fs::remove_all(root);
+}
+
 TEST(FleetCli, UnreadableCertificateIsANodeNotCertifiedAndNamed) {
   const std::string dir = test::make_temp_dir("gpucert-fleet-bad");
   for (const char* h : {"node00001", "node00002"})
