@@ -8,6 +8,7 @@
 #include "harness/backends/sim/sim_node.hpp"
 #include "harness/core/error.hpp"
 #include "harness/core/input_file.hpp"
+#include "harness/core/seed.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -51,18 +52,6 @@ int parse_index(const std::string& text, std::string_view part) {
 }
 
 } // namespace
-
-std::uint64_t parse_seed(const std::string& text) {
-  std::uint64_t v = 0;
-  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) {
-    return c >= '0' && c <= '9';
-  });
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (!digits || ec != std::errc() || end != text.data() + text.size())
-    throw InputError(fmt::format("--seed {}: not a seed (a whole number 0 to {})", text,
-                                 std::numeric_limits<std::uint64_t>::max()));
-  return v;
-}
 
 std::uint64_t random_seed() {
   std::random_device rd;
@@ -126,7 +115,7 @@ std::unique_ptr<Backend> make_backend(const NodeOptions& opts) {
                                          e.what()));
     }
   }
-  const std::uint64_t seed = opts.seed.empty() ? random_seed() : parse_seed(opts.seed);
+  const std::uint64_t seed = opts.seed.empty() ? random_seed() : gpucert::parse_seed(opts.seed);
   sim::SimNode node = load_node(opts.simulate);
   if (!opts.hostname.empty())
     sim::set_hostname(node, opts.hostname);

@@ -30,9 +30,6 @@ std::unique_ptr<Backend> make_backend(const NodeOptions& opts);
 /// for a backend that is not the simulator.
 nlohmann::json sim_provenance(const Backend& backend);
 
-/// Parses --seed's text: a decimal integer 0..2^64-1; throws InputError naming the text.
-std::uint64_t parse_seed(const std::string& text);
-
 /// A fresh random seed (below 2^53, so a JSON reader that holds numbers as doubles keeps it).
 std::uint64_t random_seed();
 

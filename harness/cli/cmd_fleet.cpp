@@ -9,6 +9,7 @@
 #include "harness/cli/commands.hpp"
 #include "harness/cli/std_output.hpp"
 #include "harness/core/json_input.hpp"
+#include "harness/core/seed.hpp"
 #include "harness/fleet/aggregate.hpp"
 #include "harness/fleet/derive_profile.hpp"
 #include "harness/fleet/inputs.hpp"
@@ -156,7 +157,7 @@ ExitCode sample_plan_action(const SamplePlanArgs& a) {
                                  nodes.size(), a.lot_size));
   std::uint64_t seed = 0;
   if (!a.seed.empty()) {
-    seed = fleet::parse_seed(a.seed);
+    seed = gpucert::parse_seed(a.seed);
   } else {
     std::random_device rd;
     seed = (std::uint64_t(rd()) << 32) ^ rd();

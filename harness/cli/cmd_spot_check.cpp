@@ -15,6 +15,7 @@
 #include "harness/cli/std_output.hpp"
 #include "harness/compare/run_dir.hpp"
 #include "harness/compare/spot_check.hpp"
+#include "harness/core/seed.hpp"
 #include "harness/profile/node_fit.hpp"
 #include "harness/trust/signature_status.hpp"
 #include "reports/format.hpp"
@@ -80,8 +81,9 @@ ExitCode spot_check_action(SpotArgs a) {
   compare::ShiftOptions opts;
   opts.tolerance = compare::parse_tolerance(a.tolerance);
   opts.confidence = a.confidence;
-  const std::uint64_t draw_seed =
-      a.draw_seed.empty() ? backends::random_seed() : backends::parse_seed(a.draw_seed);
+  const std::uint64_t draw_seed = a.draw_seed.empty()
+                                      ? backends::random_seed()
+                                      : gpucert::parse_seed(a.draw_seed, "--draw-seed");
   const report::Certificate seller = compare::read_run_certificate(a.seller_dir, "SELLER_DIR");
   std::error_code same_ec;
   if (fs::exists(a.out, same_ec) && fs::equivalent(a.out, a.seller_dir, same_ec))

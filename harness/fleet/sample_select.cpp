@@ -42,22 +42,6 @@ std::vector<int> choose_sample(int lot_size, int sample, std::uint64_t seed) {
   return pos;
 }
 
-std::uint64_t parse_seed(const std::string& text) {
-  const bool digits =
-      !text.empty() && text.size() <= 20 &&
-      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (digits) {
-    try {
-      std::size_t used = 0;
-      const unsigned long long v = std::stoull(text, &used, 10);
-      if (used == text.size())
-        return v;
-    } catch (const std::exception&) {
-    }
-  }
-  throw InputError(fmt::format("--seed '{}': expected a whole number from 0 to 2^64-1", text));
-}
-
 std::vector<std::string> read_node_list(const std::string& path) {
   const std::string text = read_input_file(path, kProfileInput);
   std::vector<std::string> out;

@@ -14,9 +14,6 @@ namespace gpucert::fleet {
 /// InputError unless 0 <= sample <= lot_size.
 std::vector<int> choose_sample(int lot_size, int sample, std::uint64_t seed);
 
-/// A decimal seed from 0 to 2^64 − 1; InputError naming --seed otherwise.
-std::uint64_t parse_seed(const std::string& text);
-
 /// A node list: one name per line, surrounding blanks trimmed, blank lines and '#' comments
 /// skipped. InputError naming FILE:LINE for a name given twice, and for a missing file.
 std::vector<std::string> read_node_list(const std::string& path);

@@ -1,6 +1,7 @@
 // The lot's pieces that need no node: cause groups, the seeded sample choice, the lot
 // certificate's JSON both ways, its exit code.
 #include "harness/core/error.hpp"
+#include "harness/core/seed.hpp"
 #include "harness/fleet/aggregate.hpp"
 #include "harness/fleet/sample_select.hpp"
 
@@ -59,10 +60,10 @@ TEST(SampleSelect, SeededDistinctAndSpread) {
     EXPECT_NEAR(h, 1200, 120);
   EXPECT_EQ(fleet::choose_sample(5, 5, 1).size(), 5u);
   EXPECT_THROW(fleet::choose_sample(5, 6, 1), InputError);
-  EXPECT_EQ(fleet::parse_seed("18446744073709551615"), UINT64_MAX);
-  EXPECT_THROW(fleet::parse_seed("18446744073709551616"), InputError);
-  EXPECT_THROW(fleet::parse_seed("-1"), InputError);
-  EXPECT_THROW(fleet::parse_seed(""), InputError);
+  EXPECT_EQ(gpucert::parse_seed("18446744073709551615"), UINT64_MAX);
+  EXPECT_THROW(gpucert::parse_seed("18446744073709551616"), InputError);
+  EXPECT_THROW(gpucert::parse_seed("-1"), InputError);
+  EXPECT_THROW(gpucert::parse_seed(""), InputError);
 }
 
 TEST(LotJson, RoundTripsAndRejectsAnotherSchema) {

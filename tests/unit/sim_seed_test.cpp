@@ -8,6 +8,7 @@
 #include "harness/backends/sim/sim_node.hpp"
 #include "harness/benchmarks/catalog.hpp"
 #include "harness/core/error.hpp"
+#include "harness/core/seed.hpp"
 #include "harness/measure/runner.hpp"
 #include "tests/support/series_stats.hpp"
 
@@ -318,7 +319,7 @@ TEST(SimSeed, DriftAndAutocorrTokens) {
 }
 
 TEST(SimSeed, SeedText) {
-  using backends::parse_seed;
+  using gpucert::parse_seed;
   EXPECT_EQ(parse_seed("0"), 0u);
   EXPECT_EQ(parse_seed("42"), 42u);
   EXPECT_EQ(parse_seed("18446744073709551615"), 18446744073709551615ull);
