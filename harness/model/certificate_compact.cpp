@@ -1,6 +1,7 @@
-// The certificate's file form (see certificate_compact.hpp). Both directions work on JSON, so
-// the full form's one reader (certificate_json.cpp) validates every field of a file-form
-// document too: expanding only rebuilds the full form's shape.
+// The certificate's file form (see certificate_compact.hpp). Writing rewrites the full form's
+// JSON; reading validates the tables here and reads each check with the one check reader
+// (check_fields.hpp, certificate_json.cpp), which takes a field from the check's row, its
+// clause's shared fields or its run, so both forms are checked field by field alike.
 #include "harness/model/certificate_compact.hpp"
 
 #include "harness/core/error.hpp"
