@@ -386,33 +386,21 @@ Check check_from(const CheckFields& f) {
   int_field(c.batch_size, f.get("interval", "batch_size"), "interval", "batch_size", 0, 1 << 30);
   if (f.has_object("diagnosis")) {
     Diagnosis g;
-    auto need = [&](const char* sub) -> const json* {
-      const json* v = f.get("diagnosis", sub);
-      if (!v && !f.defaults())
-        bad(f.path("diagnosis", sub), "missing");
-      return v;
-    };
-    number(g.lag1, need("lag1"), "diagnosis", "lag1");
-    number(g.lag1_z, need("lag1_z"), "diagnosis", "lag1_z");
-    number(g.trend, need("trend"), "diagnosis", "trend");
-    number(g.trend_z, need("trend_z"), "diagnosis", "trend_z");
+    number(g.lag1, req("diagnosis", "lag1"), "diagnosis", "lag1");
+    number(g.lag1_z, req("diagnosis", "lag1_z"), "diagnosis", "lag1_z");
+    number(g.trend, req("diagnosis", "trend"), "diagnosis", "trend");
+    number(g.trend_z, req("diagnosis", "trend_z"), "diagnosis", "trend_z");
     boolean(g.autocorrelated, "diagnosis", "autocorrelated");
     boolean(g.trending, "diagnosis", "trending");
     c.diagnosis = g;
   }
   if (f.has_object("relative")) {
     Relative rel;
-    auto need = [&](const char* sub) -> const json* {
-      const json* v = f.get("relative", sub);
-      if (!v && !f.defaults())
-        bad(f.path("relative", sub), "missing");
-      return v;
-    };
-    number(rel.min_ratio, need("min_ratio"), "relative", "min_ratio");
-    number(rel.reference, need("reference"), "relative", "reference");
-    opt_number(rel.reference_lo, need("reference_lo"), "relative", "reference_lo");
-    opt_number(rel.reference_hi, need("reference_hi"), "relative", "reference_hi");
-    if (const json* sib = need("siblings")) {
+    number(rel.min_ratio, req("relative", "min_ratio"), "relative", "min_ratio");
+    number(rel.reference, req("relative", "reference"), "relative", "reference");
+    opt_number(rel.reference_lo, req("relative", "reference_lo"), "relative", "reference_lo");
+    opt_number(rel.reference_hi, req("relative", "reference_hi"), "relative", "reference_hi");
+    if (const json* sib = req("relative", "siblings")) {
       if (!sib->is_array())
         bad(f.path("relative", "siblings"), "expected an array");
       for (const auto& t : *sib) {
