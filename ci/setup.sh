@@ -6,7 +6,7 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 
 pkgs=(cmake ninja-build g++ pkg-config libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
       libgtest-dev libgmock-dev googletest libbenchmark-dev libxml2-utils python3 libsodium-dev
-      libsimdjson-dev
+      libsimdjson-dev libssl-dev libmimalloc-dev
       libopenmpi-dev openmpi-bin clang-format
       clang-14 libclang-rt-14-dev) # the sanitize preset: ASan+UBSan and libFuzzer
 missing=()

@@ -73,9 +73,26 @@ TextPos text_pos(std::string_view text, std::size_t offset) {
   return p;
 }
 
+namespace {
+/// Whether the 8 bytes at `p` are all printable ASCII (0x20 to 0x7e): most of a JSON or YAML
+/// file, checked a word at a time.
+bool printable_ascii8(const unsigned char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  constexpr std::uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  const std::uint64_t below_space = (w - 0x20 * ones) & ~w & high; // some byte < 0x20 (or >= 0x80)
+  const std::uint64_t del = ((w ^ 0x7f * ones) - ones) & ~(w ^ 0x7f * ones) & high; // some 0x7f
+  return ((w & high) | below_space | del) == 0;
+}
+} // namespace
+
 void check_text(std::string_view text, const std::string& file) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   for (std::size_t i = 0; i < text.size();) {
+    if (i + 8 <= text.size() && printable_ascii8(p + i)) {
+      i += 8;
+      continue;
+    }
     const unsigned char c = p[i];
     if (c < 0x80) {
       if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "harness/core/input_file.hpp"
+#include "harness/core/json_dom.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -23,5 +24,13 @@ nlohmann::json parse_json_text(std::string_view text, const std::string& file);
 
 /// read_input_file + parse_json_text.
 nlohmann::json read_json_input(const std::string& path, const InputKind& kind);
+
+namespace detail {
+/// The checks made before any parser sees `text`: UTF-8 text, nesting depth, number length.
+void check_json_text(std::string_view text, const std::string& file);
+/// Throws the InputError for `text`, which the fast parser refused or which has a duplicate key:
+/// nlohmann's guarded parse names the line and column, or the field.
+[[noreturn]] void refuse_json(std::string_view text, const std::string& file);
+} // namespace detail
 
 } // namespace gpucert

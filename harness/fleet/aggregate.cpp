@@ -96,7 +96,7 @@ Reduced reduce(const fs::path& path, const AggregateOptions& opts) {
   try {
     const std::string bytes = read_input_file(path.string(), kCertificateInput);
     n.certificate_sha256 = sha256_hex(bytes);
-    cert = report::certificate_from_json(parse_json_text(bytes, path.string()));
+    cert = report::certificate_from_text(bytes, path.string());
   } catch (const Error& e) {
     n.load_error = e.what();
     if (n.load_error.rfind(path.string(), 0) != 0)

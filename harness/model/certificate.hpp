@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gpucert::report {
@@ -180,6 +181,9 @@ Derived derive(const Certificate& c);
 nlohmann::json to_json(const Certificate& c);
 /// Reads a certificate document; InputError naming the field on a malformed one.
 Certificate certificate_from_json(const nlohmann::json& j);
+/// Reads the certificate file text `text` (named `file` in JSON syntax errors; field errors name
+/// the field as certificate_from_json does). The fast path: the checks are read in place.
+Certificate certificate_from_text(std::string_view text, const std::string& file);
 
 /// Gives each check whose samples live in results.json (measurement >= 0, n > 0, no samples)
 /// those samples from `r`, the results the certificate was evaluated from. InputError naming the

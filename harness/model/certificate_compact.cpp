@@ -98,12 +98,13 @@ json telemetry_row(json t) {
   return row;
 }
 
-json telemetry_object(const json& row, const json& cols, const std::string& path) {
-  if (!row.is_array() || row.size() != cols.size())
+json telemetry_object(JsonRef row, const std::vector<JsonRef>& cols, const std::string& path) {
+  const std::vector<JsonRef> cells = row.elements();
+  if (!row.is_array() || cells.size() != cols.size())
     bad(path, fmt::format("expected an array of {} values (telemetry_columns)", cols.size()));
   json t = json::object();
   for (std::size_t i = 0; i < cols.size(); ++i)
-    t[cols[i].get<std::string>()] = row[i];
+    t[std::string(cols[i].get_string())] = cells[i].to_json();
   return t;
 }
 
@@ -233,18 +234,19 @@ json cell(const json& k, const std::string& col) {
   return d ? *d : json(nullptr);
 }
 
-std::size_t index_in(const json& v, std::size_t size, const std::string& path) {
-  if (!v.is_number_unsigned() || v.get<std::uint64_t>() >= size)
-    bad(path, size == 0 ? std::string("refers to an entry of an empty table")
-                        : fmt::format("must be an index from 0 to {}", size - 1));
-  return static_cast<std::size_t>(v.get<std::uint64_t>());
+/// `path` makes the field's path, for the error only (it is asked for every check).
+template <typename Path> std::size_t index_in(JsonRef v, std::size_t size, const Path& path) {
+  if (!v.is_number_unsigned() || v.get_uint64() >= size)
+    bad(path(), size == 0 ? std::string("refers to an entry of an empty table")
+                          : fmt::format("must be an index from 0 to {}", size - 1));
+  return static_cast<std::size_t>(v.get_uint64());
 }
 
-const json& member(const json& j, const char* key, const std::string& path) {
-  const auto it = j.find(key);
-  if (it == j.end())
+JsonRef member(JsonRef j, const char* key, const std::string& path) {
+  JsonRef v;
+  if (!j.find(key, v))
     bad(path.empty() ? key : path + "." + key, "missing");
-  return *it;
+  return v;
 }
 
 /// A table ({..., "rows": [...]}) with one row per line.
@@ -341,12 +343,15 @@ void untabulate(json& j, const std::string& path, int depth = 0) {
     }
     j = std::move(out);
   }
+  // Only arrays and objects can hold a table: the paths of the leaves are never made.
   if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it)
-      untabulate(*it, path + "." + it.key(), depth + 1);
+      if (it->is_structured())
+        untabulate(*it, path + "." + it.key(), depth + 1);
   } else {
     for (std::size_t i = 0; i < j.size(); ++i)
-      untabulate(j[i], fmt::format("{}[{}]", path, i), depth + 1);
+      if (j[i].is_structured())
+        untabulate(j[i], fmt::format("{}[{}]", path, i), depth + 1);
   }
 }
 
@@ -491,108 +496,129 @@ json compact_certificate_json(const json& full) {
 
 namespace detail {
 
-std::vector<Check> file_form_checks(const json& c) {
-  const json& tables = member(c, "clauses", "");
+std::vector<Check> file_form_checks(JsonRef c) {
+  const JsonRef tables = member(c, "clauses", "");
   if (!tables.is_array())
     bad("clauses", "expected an array of clause tables");
-  const json& tcols = member(c, "telemetry_columns", "");
-  if (!tcols.is_array() || tcols.empty() ||
-      !std::all_of(tcols.begin(), tcols.end(), [](const json& n) { return n.is_string(); }))
+  const JsonRef tcol_ref = member(c, "telemetry_columns", "");
+  const std::vector<JsonRef> tcols = tcol_ref.elements();
+  if (!tcol_ref.is_array() || tcols.empty() ||
+      !std::all_of(tcols.begin(), tcols.end(), [](JsonRef n) { return n.is_string(); }))
     bad("telemetry_columns", "expected an array of field names");
-  const json& run_tab = member(c, "runs", "");
+  const JsonRef run_tab = member(c, "runs", "");
   if (!run_tab.is_object())
     bad("runs", "expected a table (columns, rows)");
-  const json& run_cols = member(run_tab, "columns", "runs");
-  if (!run_cols.is_array() || !std::all_of(run_cols.begin(), run_cols.end(), [](const json& n) {
-        return n.is_string() &&
-               std::find_if(std::begin(kRunFields), std::end(kRunFields),
-                            [&](const char* f) { return n == f; }) != std::end(kRunFields);
+  const JsonRef run_col_ref = member(run_tab, "columns", "runs");
+  const std::vector<JsonRef> run_cols = run_col_ref.elements();
+  std::map<std::string, std::size_t, std::less<>> run_columns;
+  for (std::size_t k = 0; k < run_cols.size(); ++k)
+    if (run_cols[k].is_string())
+      run_columns.emplace(run_cols[k].get_string(), k);
+  if (!run_col_ref.is_array() || !std::all_of(run_cols.begin(), run_cols.end(), [](JsonRef n) {
+        return n.is_string() && std::find_if(std::begin(kRunFields), std::end(kRunFields),
+                                             [&](const char* f) { return n.get_string() == f; }) !=
+                                    std::end(kRunFields);
       }))
     bad("runs.columns", "expected an array of run fields (measurement, telemetry, started_at, "
                         "finished_at, stop_reason, warmup_extensions)");
-  const json& run_rows = member(run_tab, "rows", "runs");
+  const JsonRef run_rows = member(run_tab, "rows", "runs");
   if (!run_rows.is_array())
     bad("runs.rows", "expected an array");
-  std::vector<json> run_objects(run_rows.size());
-  std::vector<RunFields> runs(run_rows.size());
-  for (std::size_t i = 0; i < run_rows.size(); ++i) {
-    const std::string path = fmt::format("runs.rows[{}]", i);
-    const json& row = run_rows[i];
-    if (!row.is_array() || row.size() != run_cols.size())
-      bad(path, fmt::format("expected an array of {} cells (one per column)", run_cols.size()));
-    json& r = run_objects[i];
-    r = json::object();
-    for (std::size_t k = 0; k < run_cols.size(); ++k)
-      r[run_cols[k].get<std::string>()] = row[k];
-    runs[i].object = &r;
-    if (const auto t = r.find("telemetry"); t != r.end()) {
-      if (!t->is_object())
-        bad(path + ".telemetry", "expected an object of GPU index: telemetry row");
-      for (auto g = t->begin(); g != t->end(); ++g) {
-        const std::string gp = path + ".telemetry." + g.key();
-        const int gpu = gpu_index_from_key(g.key());
-        if (gpu < 0)
-          bad(gp, fmt::format("keys are GPU indices 0 to {}", kMaxGpus - 1));
-        runs[i].telemetry[gpu] =
-            telemetry_from_json(telemetry_object(*g, tcols, gp), "certificate", gp);
-      }
+  const std::vector<JsonRef> run_items = run_rows.elements();
+  std::vector<RunFields> runs(run_items.size());
+  const auto telemetry_at = run_columns.find("telemetry");
+  for (std::size_t i = 0; i < run_items.size(); ++i) {
+    RunFields& run = runs[i];
+    run.columns = &run_columns;
+    run_items[i].elements(run.cells);
+    if (!run_items[i].is_array() || run.cells.size() != run_cols.size())
+      bad(fmt::format("runs.rows[{}]", i),
+          fmt::format("expected an array of {} cells (one per column)", run_cols.size()));
+    if (telemetry_at == run_columns.end())
+      continue;
+    const JsonRef t = run.cells[telemetry_at->second];
+    const std::string path = fmt::format("runs.rows[{}].telemetry", i);
+    if (!t.is_object())
+      bad(path, "expected an object of GPU index: telemetry row");
+    for (const auto& [key, row] : t.members()) {
+      const std::string gp = path + "." + std::string(key);
+      const int gpu = gpu_index_from_key(std::string(key));
+      if (gpu < 0)
+        bad(gp, fmt::format("keys are GPU indices 0 to {}", kMaxGpus - 1));
+      run.telemetry[gpu] = telemetry_from_json(telemetry_object(row, tcols, gp), "certificate", gp);
     }
   }
   std::vector<Check> checks;
   std::vector<std::pair<std::size_t, Check>> placed; // (position, check) with a "#" column
-  for (std::size_t t = 0; t < tables.size(); ++t) {
+  std::vector<JsonRef> cells;
+  const std::vector<JsonRef> table_items = tables.elements();
+  std::size_t rows_in_all = 0;
+  for (const JsonRef table : table_items)
+    if (JsonRef rows; table.find("rows", rows))
+      rows_in_all += rows.size();
+  checks.reserve(std::min<std::size_t>(rows_in_all, std::size_t(1) << 20));
+  for (std::size_t t = 0; t < table_items.size(); ++t) {
     const std::string tp = fmt::format("clauses[{}]", t);
-    const json& table = tables[t];
+    const JsonRef table = table_items[t];
     if (!table.is_object())
       bad(tp, "expected an object");
-    const json& id = member(table, "clause_id", tp);
+    const JsonRef id = member(table, "clause_id", tp);
     if (!id.is_string())
       bad(tp + ".clause_id", "expected a string");
-    const json& shared = member(table, "shared", tp);
+    const std::string clause_id(id.get_string());
+    const JsonRef shared = member(table, "shared", tp);
     if (!shared.is_object())
       bad(tp + ".shared", "expected an object");
-    if (shared.contains("clause_id"))
+    if (JsonRef ignored; shared.find("clause_id", ignored))
       bad(tp + ".shared.clause_id", "the clause id is the table's");
-    const json& cols = member(table, "columns", tp);
-    if (!cols.is_array())
+    const JsonRef col_ref = member(table, "columns", tp);
+    if (!col_ref.is_array())
       bad(tp + ".columns", "expected an array");
+    const std::vector<JsonRef> cols = col_ref.elements();
     ClauseTable ct;
     ct.index = t;
-    ct.shared = &shared;
-    std::vector<std::string> names;
+    ct.shared = shared;
+    ct.run_columns = &run_columns;
     for (std::size_t i = 0; i < cols.size(); ++i) {
       const std::string cp = fmt::format("{}.columns[{}]", tp, i);
-      if (!cols[i].is_string() || cols[i].get<std::string>().empty())
+      if (!cols[i].is_string() || cols[i].get_string().empty())
         bad(cp, "expected a field name");
-      const std::string name = cols[i].get<std::string>();
+      const std::string name(cols[i].get_string());
       const auto p = column_path(name);
       if (name == "clause_id" || name.find('/') != name.rfind('/') ||
           (p.size() == 2 && !flattened(p[0]) && !templated(p[0])))
         bad(cp, fmt::format("'{}' is not a column", name));
       if (!ct.columns.emplace(name, i).second)
         bad(cp, fmt::format("'{}' is given twice", name));
-      names.push_back(name);
     }
-    const json& rows = member(table, "rows", tp);
-    if (!rows.is_array())
+    const JsonRef row_ref = member(table, "rows", tp);
+    if (!row_ref.is_array())
       bad(tp + ".rows", "expected an array");
+    const std::vector<JsonRef> rows = row_ref.elements();
     for (std::size_t r = 0; r < rows.size(); ++r)
       if (!rows[r].is_array() || rows[r].size() != cols.size())
         bad(fmt::format("{}.rows[{}]", tp, r),
             fmt::format("expected an array of {} cells (one per column)", cols.size()));
-    if (ct.columns.count(kSiblings))
-      ct.others = other_targets(names, rows);
+    if (const auto target = ct.columns.find("target");
+        target != ct.columns.end() && ct.columns.count(kSiblings)) {
+      ct.target_column = static_cast<int>(target->second);
+      for (const JsonRef row : rows) {
+        row.elements(cells);
+        ct.targets.push_back(cells[target->second]);
+      }
+    }
     const auto numbered = ct.columns.find("#");
     for (std::size_t r = 0; r < rows.size(); ++r) {
-      const std::string rp = fmt::format("{}.rows[{}]", tp, r);
-      const CheckFields plain(ct, rows[r], r, nullptr);
+      rows[r].elements(cells);
+      const CheckFields plain(ct, cells, r, nullptr);
       const RunFields* run = nullptr;
-      if (const json* ri = plain.get("run"); ri && !ri->is_null())
-        run = &runs[index_in(*ri, runs.size(), plain.path("run"))];
-      Check k = check_from(CheckFields(ct, rows[r], r, run));
-      k.clause_id = id.get<std::string>();
+      if (const Field ri = plain.get("run"); ri && !ri->is_null())
+        run = &runs[index_in(*ri, runs.size(), [&] { return plain.path("run"); })];
+      Check k = check_from(CheckFields(ct, cells, r, run));
+      k.clause_id = clause_id;
       if (numbered != ct.columns.end())
-        placed.emplace_back(index_in(rows[r][numbered->second], std::size_t(1) << 30, rp + ".#"),
+        placed.emplace_back(index_in(cells[numbered->second], std::size_t(1) << 30,
+                                     [&] { return fmt::format("{}.rows[{}].#", tp, r); }),
                             std::move(k));
       else
         checks.push_back(std::move(k));

@@ -1,12 +1,15 @@
 // Certificate <-> JSON in the full form (schema gpucert/certificate/v1, described by
-// reports/schema/certificate.schema.json); the file form v2 is read through its expansion
-// (certificate_compact.cpp).
+// reports/schema/certificate.schema.json), and the one reader of both forms: a check's fields are
+// read in place from the parsed document (json_dom.hpp) through CheckFields, the file form's
+// tables and runs by certificate_compact.cpp.
 #include "harness/core/error.hpp"
 #include "harness/core/input_limits.hpp"
+#include "harness/core/json_input.hpp"
 #include "harness/model/certificate.hpp"
 #include "harness/model/certificate_compact.hpp"
 #include "harness/model/check_fields.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <fmt/core.h>
@@ -141,13 +144,26 @@ double number(const json& j, const char* key, const std::string& path) {
   return v.get<double>();
 }
 
+std::uint64_t as_u64(const json& v) {
+  return v.get<std::uint64_t>();
+}
+std::uint64_t as_u64(JsonRef v) {
+  return v.get_uint64();
+}
+std::int64_t as_i64(const json& v) {
+  return v.get<std::int64_t>();
+}
+std::int64_t as_i64(JsonRef v) {
+  return v.get_int64();
+}
+
 /// An integer in [lo, hi]; a cast from a double or get<int>() of 10^12 would silently wrap.
 /// `path` is made only for the error (it is formatted for every field of every check).
-template <typename Path> int integer_at(const json& v, const Path& path, int lo, int hi) {
+template <typename V, typename Path> int integer_at(const V& v, const Path& path, int lo, int hi) {
   if (!v.is_number_integer())
     bad(path(), "expected an integer");
-  const bool huge = v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(hi);
-  const std::int64_t i = huge ? 0 : v.get<std::int64_t>();
+  const bool huge = v.is_number_unsigned() && as_u64(v) > std::uint64_t(hi);
+  const std::int64_t i = huge ? 0 : as_i64(v);
   if (huge || i < lo || i > hi)
     bad(path(), fmt::format("must be an integer from {} to {}", lo, hi));
   return static_cast<int>(i);
@@ -165,39 +181,42 @@ void bad_field(const std::string& path, const std::string& what) {
   bad(path, what);
 }
 
-CheckFields::CheckFields(const json& check, std::size_t index) : own_(&check), index_(index) {
+CheckFields::CheckFields(JsonRef check, std::size_t index) : own_(check), index_(index) {
   if (!check.is_object())
     bad(fmt::format("checks[{}]", index), "expected an object");
 }
 
-CheckFields::CheckFields(const ClauseTable& table, const json& row, std::size_t row_index,
-                         const RunFields* run)
+CheckFields::CheckFields(const ClauseTable& table, const std::vector<JsonRef>& row,
+                         std::size_t row_index, const RunFields* run)
     : index_(row_index), table_(&table), row_(&row), run_(run) {}
 
-const json* CheckFields::cell(std::string_view column) const {
-  const auto it = table_->columns.find(column);
-  if (it == table_->columns.end())
-    return nullptr;
-  const json& v = (*row_)[it->second];
-  // "*": every other row's target (a sibling check's usual siblings).
-  if (column == "relative/siblings" && v.is_string() && v.get_ref<const std::string&>() == "*" &&
-      index_ < table_->others.size())
-    return &table_->others[index_];
-  return &v;
-}
-
 namespace {
-const json* member_of(const json* obj, const char* key) {
-  if (!obj || !obj->is_object())
-    return nullptr;
-  const auto it = obj->find(key);
-  return it == obj->end() ? nullptr : &*it;
+Field member_of(const Field& obj, const char* key) {
+  JsonRef v;
+  if (!obj || !obj->find(key, v))
+    return std::nullopt;
+  return v;
+}
+bool is_star(const Field& v) {
+  return v && v->is_string() && v->get_string() == "*";
 }
 } // namespace
 
-const json* CheckFields::get(const char* key, const char* sub) const {
+Field RunFields::get(const char* key) const {
+  const auto it = columns->find(std::string_view(key));
+  return it == columns->end() ? Field() : Field(cells[it->second]);
+}
+
+Field CheckFields::cell(std::string_view column) const {
+  const auto it = table_->columns.find(column);
+  if (it == table_->columns.end())
+    return std::nullopt;
+  return (*row_)[it->second];
+}
+
+Field CheckFields::get(const char* key, const char* sub) const {
   if (own_) {
-    const json* v = member_of(own_, key);
+    const Field v = member_of(own_, key);
     if (!sub || !v)
       return v;
     if (!v->is_object())
@@ -205,26 +224,37 @@ const json* CheckFields::get(const char* key, const char* sub) const {
     return member_of(v, sub);
   }
   const ClauseTable::Where& w = locate(key, sub);
-  if (w.column >= 0) {
-    const json& v = (*row_)[static_cast<std::size_t>(w.column)];
-    // "*": every other row's target (a sibling check's usual siblings).
-    if (sub && std::string_view(key) == "relative" && std::string_view(sub) == "siblings" &&
-        v.is_string() && v.get_ref<const std::string&>() == "*" && index_ < table_->others.size())
-      return &table_->others[index_];
-    return &v;
-  }
+  if (w.column >= 0)
+    return (*row_)[static_cast<std::size_t>(w.column)];
   if (w.whole >= 0)
-    if (const json* v = member_of(&(*row_)[static_cast<std::size_t>(w.whole)], sub))
+    if (Field v = member_of((*row_)[static_cast<std::size_t>(w.whole)], sub))
       return v;
   if (w.shared)
     return w.shared;
-  return !sub && run_ ? member_of(run_->object, key) : nullptr;
+  return run_ && w.run >= 0 ? Field(run_->cells[static_cast<std::size_t>(w.run)]) : Field();
+}
+
+bool CheckFields::other_targets(std::vector<JsonRef>& out) const {
+  if (own_ || table_->target_column < 0 || !is_star(cell("relative/siblings")))
+    return false;
+  out.clear();
+  for (std::size_t r = 0; r < table_->targets.size(); ++r)
+    if (r != index_)
+      out.push_back(table_->targets[r]);
+  return true;
 }
 
 const ClauseTable::Where& CheckFields::locate(const char* key, const char* sub) const {
-  for (const auto& w : table_->where)
-    if (w.key == key && w.sub == sub)
-      return w;
+  // check_from asks for the fields in the same order for every row: look where the last row's
+  // next question was found first.
+  auto& where = table_->where;
+  if (next_ < where.size() && where[next_].key == key && where[next_].sub == sub)
+    return where[next_++];
+  for (std::size_t i = 0; i < where.size(); ++i)
+    if (where[i].key == key && where[i].sub == sub) {
+      next_ = i + 1;
+      return where[i];
+    }
   ClauseTable::Where w;
   w.key = key;
   w.sub = sub;
@@ -239,24 +269,39 @@ const ClauseTable::Where& CheckFields::locate(const char* key, const char* sub) 
   } else {
     w.column = column(key);
     w.shared = member_of(table_->shared, key);
+    if (table_->run_columns)
+      if (const auto it = table_->run_columns->find(std::string_view(key));
+          it != table_->run_columns->end())
+        w.run = static_cast<int>(it->second);
   }
-  table_->where.push_back(w);
-  return table_->where.back();
+  where.push_back(w);
+  next_ = where.size();
+  return where.back();
 }
 
 bool CheckFields::has_object(const char* key) const {
   if (own_) {
-    const json* v = member_of(own_, key);
+    const Field v = member_of(own_, key);
     return v && !v->is_null();
   }
-  const std::string prefix = std::string(key) + "/";
-  const auto it = table_->columns.lower_bound(prefix);
-  if (it != table_->columns.end() && it->first.compare(0, prefix.size(), prefix) == 0)
-    return true;
-  if (const json* whole = cell(key); whole && !whole->is_null())
-    return true;
-  const json* shared = member_of(table_->shared, key);
-  return shared && !shared->is_null();
+  auto& objects = table_->objects;
+  auto o = std::find_if(objects.begin(), objects.end(),
+                        [&](const ClauseTable::HasObject& h) { return h.key == key; });
+  if (o == objects.end()) {
+    ClauseTable::HasObject h;
+    h.key = key;
+    const std::string prefix = std::string(key) + "/";
+    const auto it = table_->columns.lower_bound(prefix);
+    const Field shared = member_of(table_->shared, key);
+    h.always = (it != table_->columns.end() && it->first.compare(0, prefix.size(), prefix) == 0) ||
+               (shared && !shared->is_null());
+    if (const auto whole = table_->columns.find(std::string_view(key));
+        whole != table_->columns.end())
+      h.whole = static_cast<int>(whole->second);
+    objects.push_back(h);
+    o = objects.end() - 1;
+  }
+  return o->always || (o->whole >= 0 && !(*row_)[static_cast<std::size_t>(o->whole)].is_null());
 }
 
 std::string CheckFields::path(const char* key, const char* sub) const {
@@ -276,10 +321,10 @@ std::string CheckFields::path(const char* key, const char* sub) const {
     return row + "." + column;
   if (sub && cell(key))
     return row + "." + key + "." + sub;
-  if (member_of(sub ? member_of(table_->shared, key) : table_->shared, sub ? sub : key))
+  if (member_of(sub ? member_of(table_->shared, key) : Field(table_->shared), sub ? sub : key))
     return fmt::format("clauses[{}].shared.{}{}", table_->index, key,
                        sub ? std::string(".") + sub : std::string());
-  if (!sub && run_ && member_of(run_->object, key))
+  if (!sub && run_ && run_->get(key))
     return fmt::format("{} (its run).{}", row, key);
   return row + "." + column;
 }
@@ -287,27 +332,27 @@ std::string CheckFields::path(const char* key, const char* sub) const {
 Check check_from(const CheckFields& f) {
   Check c;
   // A field the full form requires and the file form may omit (at its default).
-  auto req = [&](const char* key, const char* sub = nullptr) -> const json* {
-    const json* v = f.get(key, sub);
+  auto req = [&](const char* key, const char* sub = nullptr) -> Field {
+    Field v = f.get(key, sub);
     if (!v && !f.defaults())
       bad(f.path(key, sub), "missing");
     return v;
   };
   auto str = [&](std::string& out, const char* key, const char* sub = nullptr) {
-    if (const json* v = req(key, sub)) {
+    if (const Field v = req(key, sub)) {
       if (!v->is_string())
         bad(f.path(key, sub), "expected a string");
-      out = v->get<std::string>();
+      out = v->get_string();
     }
   };
   auto boolean = [&](bool& out, const char* key, const char* sub = nullptr) {
-    if (const json* v = req(key, sub)) {
+    if (const Field v = req(key, sub)) {
       if (!v->is_boolean())
         bad(f.path(key, sub), "expected true or false");
-      out = v->get<bool>();
+      out = v->get_bool();
     }
   };
-  auto number = [&](double& out, const json* v, const char* key, const char* sub) {
+  auto number = [&](double& out, const Field& v, const char* key, const char* sub) {
     if (!v)
       return;
     if (v->is_null())
@@ -315,21 +360,22 @@ Check check_from(const CheckFields& f) {
     else if (!v->is_number())
       bad(f.path(key, sub), "expected a number");
     else
-      out = v->get<double>();
+      out = v->get_double();
   };
-  auto opt_number = [&](std::optional<double>& out, const json* v, const char* key,
+  auto opt_number = [&](std::optional<double>& out, const Field& v, const char* key,
                         const char* sub) {
     if (!v || v->is_null())
       return;
     if (!v->is_number())
       bad(f.path(key, sub), "expected a number or null");
-    out = v->get<double>();
+    out = v->get_double();
   };
-  auto int_field = [&](int& out, const json* v, const char* key, const char* sub, int lo, int hi) {
+  auto int_field = [&](int& out, const Field& v, const char* key, const char* sub, int lo, int hi) {
     if (v)
       out = integer_at(
           *v, [&] { return f.path(key, sub); }, lo, hi);
   };
+  std::vector<JsonRef> items;
   str(c.clause_id, "clause_id");
   str(c.metric, "metric");
   str(c.kind, "kind");
@@ -346,12 +392,13 @@ Check check_from(const CheckFields& f) {
   else
     bad(f.path("scope"), "'" + scope + "' is not a scope");
   str(c.target, "target");
-  if (const json* gpus = req("gpus")) {
+  if (const Field gpus = req("gpus")) {
     if (!gpus->is_array())
       bad(f.path("gpus"), "expected an array");
-    for (std::size_t i = 0; i < gpus->size(); ++i)
+    gpus->elements(items);
+    for (std::size_t i = 0; i < items.size(); ++i)
       c.gpus.push_back(integer_at(
-          (*gpus)[i], [&] { return fmt::format("{}[{}]", f.path("gpus"), i); }, 0, kMaxGpus - 1));
+          items[i], [&] { return fmt::format("{}[{}]", f.path("gpus"), i); }, 0, kMaxGpus - 1));
   }
   str(c.params, "params");
   std::string verdict = "ERROR";
@@ -363,10 +410,10 @@ Check check_from(const CheckFields& f) {
   }
   str(c.stat, "stat");
   opt_number(c.value, req("value"), "value", nullptr);
-  if (const json* v = req("observed"); v && !v->is_null()) {
+  if (const Field v = req("observed"); v && !v->is_null()) {
     if (!v->is_string())
       bad(f.path("observed"), "expected a string or null");
-    c.observed = v->get<std::string>();
+    c.observed = std::string(v->get_string());
   }
   if (!f.defaults() && !f.get("interval"))
     bad(f.path("interval"), "missing");
@@ -377,10 +424,10 @@ Check check_from(const CheckFields& f) {
   // Fields added within v1: a certificate written before them reads with their defaults.
   opt_number(c.pass_level, f.get("interval", "pass_level"), "interval", "pass_level");
   opt_number(c.fail_level, f.get("interval", "fail_level"), "interval", "fail_level");
-  if (const json* v = f.get("interval", "mode")) {
+  if (const Field v = f.get("interval", "mode")) {
     if (!v->is_string())
       bad(f.path("interval", "mode"), "expected a string");
-    c.mode = v->get<std::string>();
+    c.mode = v->get_string();
   }
   int_field(c.batches, f.get("interval", "batches"), "interval", "batches", 0, 1 << 30);
   int_field(c.batch_size, f.get("interval", "batch_size"), "interval", "batch_size", 0, 1 << 30);
@@ -400,13 +447,17 @@ Check check_from(const CheckFields& f) {
     number(rel.reference, req("relative", "reference"), "relative", "reference");
     opt_number(rel.reference_lo, req("relative", "reference_lo"), "relative", "reference_lo");
     opt_number(rel.reference_hi, req("relative", "reference_hi"), "relative", "reference_hi");
-    if (const json* sib = req("relative", "siblings")) {
-      if (!sib->is_array())
-        bad(f.path("relative", "siblings"), "expected an array");
-      for (const auto& t : *sib) {
+    if (const Field sib = req("relative", "siblings")) {
+      // "*" in a table: every other row's target (a sibling check's usual siblings).
+      if (!f.other_targets(items)) {
+        if (!sib->is_array())
+          bad(f.path("relative", "siblings"), "expected an array");
+        sib->elements(items);
+      }
+      for (const JsonRef t : items) {
         if (!t.is_string())
           bad(f.path("relative", "siblings"), "expected strings");
-        rel.siblings.push_back(t.get<std::string>());
+        rel.siblings.emplace_back(t.get_string());
       }
     }
     c.relative = rel;
@@ -418,39 +469,41 @@ Check check_from(const CheckFields& f) {
     bad(f.path("threshold"), "missing");
   opt_number(c.threshold.min, req("threshold", "min"), "threshold", "min");
   opt_number(c.threshold.max, req("threshold", "max"), "threshold", "max");
-  if (const json* v = req("threshold", "equals"); v && !v->is_null()) {
+  if (const Field v = req("threshold", "equals"); v && !v->is_null()) {
     if (!v->is_string())
       bad(f.path("threshold", "equals"), "expected a string or null");
-    c.threshold.equals = v->get<std::string>();
+    c.threshold.equals = std::string(v->get_string());
   }
   str(c.threshold.unit, "threshold", "unit");
   boolean(c.threshold.higher_is_better, "threshold", "higher_is_better");
   opt_number(c.margin, req("margin"), "margin", nullptr);
   opt_number(c.margin_rel, req("margin_rel"), "margin_rel", nullptr);
   int_field(c.n, req("n"), "n", nullptr, 0, std::numeric_limits<int>::max());
-  if (const json* samples = req("samples")) {
+  if (const Field samples = req("samples")) {
     if (!samples->is_array())
       bad(f.path("samples"), "expected an array");
-    c.samples.reserve(samples->size());
-    for (const auto& s : *samples)
-      c.samples.push_back(s.is_number() ? s.get<double>() : NAN);
+    samples->elements(items);
+    c.samples.reserve(items.size());
+    for (const JsonRef s : items)
+      c.samples.push_back(s.is_number() ? s.get_double() : NAN);
   }
-  if (const json* m = f.get("measurement"); m && !m->is_null())
+  if (const Field m = f.get("measurement"); m && !m->is_null())
     c.measurement = integer_at(
         *m, [&] { return f.path("measurement"); }, 0, 1 << 30);
   if (f.defaults()) {
     if (f.run())
       c.telemetry = f.run()->telemetry;
-  } else if (const json* tel = req("telemetry")) {
+  } else if (const Field tel = req("telemetry")) {
     if (!tel->is_object())
       bad(f.path("telemetry"), "expected an object");
-    for (auto it = tel->begin(); it != tel->end(); ++it) {
-      const int gpu = gpu_index_from_key(it.key());
+    for (const auto& [key, value] : tel->members()) {
+      const std::string k(key);
+      const int gpu = gpu_index_from_key(k);
       if (gpu < 0)
-        bad(f.path("telemetry") + "." + it.key(),
+        bad(f.path("telemetry") + "." + k,
             fmt::format("keys are GPU indices 0 to {}", kMaxGpus - 1));
       c.telemetry[gpu] =
-          telemetry_from_json(it.value(), "certificate", f.path("telemetry") + "." + it.key());
+          telemetry_from_json(value.to_json(), "certificate", f.path("telemetry") + "." + k);
     }
   }
   str(c.cause, "cause");
@@ -517,13 +570,19 @@ json to_json(const Certificate& c) {
       {"checks", checks}};
 }
 
-Certificate certificate_from_json(const json& doc) {
+namespace {
+
+Certificate certificate_from_document(JsonRef root) {
   Certificate c;
-  if (!doc.is_object())
+  if (!root.is_object())
     throw InputError("certificate: expected a JSON object");
   // Both forms share every field but the checks and inventory_after (the file form's tables and
-  // patch, read by certificate_compact.cpp).
-  const json& j = doc;
+  // patch, read by certificate_compact.cpp). The checks (their tables and runs: nine tenths of a
+  // file) are read in place; the rest as nlohmann values.
+  json j = json::object();
+  for (const auto& [key, value] : root.members())
+    if (key != "clauses" && key != "runs" && key != "checks")
+      j.emplace(std::string(key), value.to_json());
   const std::string schema = str(j, "schema", "");
   const bool compact = schema == kCompactCertificateSchema;
   if (schema != kCertificateSchema && !compact)
@@ -576,14 +635,17 @@ Certificate certificate_from_json(const json& doc) {
     }
   }
   if (compact) {
-    c.checks = detail::file_form_checks(j);
+    c.checks = detail::file_form_checks(root);
   } else {
-    const json& checks = field(j, "checks", "");
+    JsonRef checks;
+    if (!root.find("checks", checks))
+      bad("checks", "missing");
     if (!checks.is_array())
       bad("checks", "expected an array");
-    c.checks.reserve(checks.size());
-    for (std::size_t i = 0; i < checks.size(); ++i)
-      c.checks.push_back(detail::check_from(detail::CheckFields(checks[i], i)));
+    const std::vector<JsonRef> items = checks.elements();
+    c.checks.reserve(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i)
+      c.checks.push_back(detail::check_from(detail::CheckFields(items[i], i)));
   }
   // What the certificate states is kept as stated (the renderers compare it with what its checks
   // give); a certificate without a counts or scope object gets the derived ones.
@@ -626,6 +688,21 @@ Certificate certificate_from_json(const json& doc) {
     c.error_control.fail_level = number(e, "fail_level", "error_control");
   }
   return c;
+}
+
+} // namespace
+
+Certificate certificate_from_json(const json& doc) {
+  if (!doc.is_object())
+    throw InputError("certificate: expected a JSON object");
+  const JsonDocument d =
+      parse_json_document(doc.dump(-1, ' ', false, json::error_handler_t::replace), "certificate");
+  return certificate_from_document(d.root());
+}
+
+Certificate certificate_from_text(std::string_view text, const std::string& file) {
+  const JsonDocument d = parse_json_document(text, file);
+  return certificate_from_document(d.root());
 }
 
 } // namespace gpucert::report
