@@ -136,6 +136,23 @@ bool JsonRef::is_object() const {
   return GPUCERT_E.type() == dom::element_type::OBJECT;
 }
 
+const char* JsonRef::type_name() const {
+  switch (GPUCERT_E.type()) {
+  case dom::element_type::NULL_VALUE:
+    return "null";
+  case dom::element_type::BOOL:
+    return "boolean";
+  case dom::element_type::STRING:
+    return "string";
+  case dom::element_type::ARRAY:
+    return "array";
+  case dom::element_type::OBJECT:
+    return "object";
+  default:
+    return "number";
+  }
+}
+
 bool JsonRef::get_bool() const {
   return GPUCERT_E.get_bool().value_unsafe();
 }
@@ -264,9 +281,20 @@ JsonDocument parse_json_document(std::string_view text, const std::string& file)
   d.doc_ = spare_document ? std::move(spare_document) : std::make_unique<dom::document>();
   dom::element root;
   keys.clear();
-  if (parser.parse_into_document(*d.doc_, text.data(), text.size(), true).get(root) !=
-          simdjson::SUCCESS ||
-      !unique_keys(root, keys))
+  // simdjson reads up to 64 bytes past the end: a file's text is copied into a padded buffer,
+  // this thread's for every file up to 16 MB (one allocation per file cost page faults).
+  thread_local std::vector<char> padded;
+  const std::size_t kReused = std::size_t(16) << 20;
+  simdjson::error_code parsed;
+  if (text.size() <= kReused) {
+    if (padded.size() < text.size() + simdjson::SIMDJSON_PADDING)
+      padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
+    std::memcpy(padded.data(), text.data(), text.size());
+    parsed = parser.parse_into_document(*d.doc_, padded.data(), text.size(), false).get(root);
+  } else {
+    parsed = parser.parse_into_document(*d.doc_, text.data(), text.size(), true).get(root);
+  }
+  if (parsed != simdjson::SUCCESS || !unique_keys(root, keys))
     detail::refuse_json(text, file);
   std::memcpy(d.root_.raw_, static_cast<const void*>(&root), sizeof root);
   return d;

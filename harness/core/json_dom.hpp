@@ -32,6 +32,8 @@ public:
   bool is_string() const;
   bool is_array() const;
   bool is_object() const;
+  /// "null", "boolean", "number", "string", "array" or "object", as nlohmann names them.
+  const char* type_name() const;
 
   bool get_bool() const;               ///< of a boolean
   double get_double() const;           ///< of any number

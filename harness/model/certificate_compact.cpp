@@ -98,16 +98,6 @@ json telemetry_row(json t) {
   return row;
 }
 
-json telemetry_object(JsonRef row, const std::vector<JsonRef>& cols, const std::string& path) {
-  const std::vector<JsonRef> cells = row.elements();
-  if (!row.is_array() || cells.size() != cols.size())
-    bad(path, fmt::format("expected an array of {} values (telemetry_columns)", cols.size()));
-  json t = json::object();
-  for (std::size_t i = 0; i < cols.size(); ++i)
-    t[std::string(cols[i].get_string())] = cells[i].to_json();
-  return t;
-}
-
 bool flattened(const std::string& key) {
   return std::find(std::begin(kFlattened), std::end(kFlattened), key) != std::end(kFlattened);
 }
@@ -526,6 +516,7 @@ std::vector<Check> file_form_checks(JsonRef c) {
     bad("runs.rows", "expected an array");
   const std::vector<JsonRef> run_items = run_rows.elements();
   std::vector<RunFields> runs(run_items.size());
+  std::vector<JsonRef> telemetry_cells;
   const auto telemetry_at = run_columns.find("telemetry");
   for (std::size_t i = 0; i < run_items.size(); ++i) {
     RunFields& run = runs[i];
@@ -545,7 +536,10 @@ std::vector<Check> file_form_checks(JsonRef c) {
       const int gpu = gpu_index_from_key(std::string(key));
       if (gpu < 0)
         bad(gp, fmt::format("keys are GPU indices 0 to {}", kMaxGpus - 1));
-      run.telemetry[gpu] = telemetry_from_json(telemetry_object(row, tcols, gp), "certificate", gp);
+      row.elements(telemetry_cells);
+      if (!row.is_array() || telemetry_cells.size() != tcols.size())
+        bad(gp, fmt::format("expected an array of {} values (telemetry_columns)", tcols.size()));
+      run.telemetry[gpu] = telemetry_from_row(tcols, telemetry_cells, "certificate", gp);
     }
   }
   std::vector<Check> checks;
@@ -590,6 +584,7 @@ std::vector<Check> file_form_checks(JsonRef c) {
         bad(cp, fmt::format("'{}' is not a column", name));
       if (!ct.columns.emplace(name, i).second)
         bad(cp, fmt::format("'{}' is given twice", name));
+      ct.names.push_back(cols[i].get_string());
     }
     const JsonRef row_ref = member(table, "rows", tp);
     if (!row_ref.is_array())

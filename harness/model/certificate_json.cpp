@@ -258,16 +258,25 @@ const ClauseTable::Where& CheckFields::locate(const char* key, const char* sub) 
   ClauseTable::Where w;
   w.key = key;
   w.sub = sub;
-  auto column = [&](const std::string& name) {
-    const auto it = table_->columns.find(name);
-    return it == table_->columns.end() ? -1 : static_cast<int>(it->second);
+  // The column "key" or "key/sub": a scan of the table's few names, without making the name
+  // (every table asks each of some 50 fields once).
+  auto column = [&](std::string_view k, const char* s) {
+    const std::string_view sv = s ? std::string_view(s) : std::string_view();
+    for (std::size_t i = 0; i < table_->names.size(); ++i) {
+      const std::string_view n = table_->names[i];
+      if (s ? n.size() == k.size() + 1 + sv.size() && n.substr(0, k.size()) == k &&
+                  n[k.size()] == '/' && n.substr(k.size() + 1) == sv
+            : n == k)
+        return static_cast<int>(i);
+    }
+    return -1;
   };
   if (sub) {
-    w.column = column(std::string(key) + "/" + sub);
-    w.whole = column(key);
+    w.column = column(key, sub);
+    w.whole = column(key, nullptr);
     w.shared = member_of(member_of(table_->shared, key), sub);
   } else {
-    w.column = column(key);
+    w.column = column(key, nullptr);
     w.shared = member_of(table_->shared, key);
     if (table_->run_columns)
       if (const auto it = table_->run_columns->find(std::string_view(key));

@@ -22,6 +22,7 @@ struct ClauseTable {
   std::size_t index = 0;                                   ///< in clauses[]
   JsonRef shared;                                          ///< an object
   std::map<std::string, std::size_t, std::less<>> columns; ///< name → cell index
+  std::vector<std::string_view> names;                     ///< cell index → name
   /// The runs' columns (the same for every run): a field neither in the row nor shared.
   const std::map<std::string, std::size_t, std::less<>>* run_columns = nullptr;
   int target_column = -1;

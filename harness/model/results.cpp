@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <fmt/core.h>
+#include <functional>
 #include <limits>
 
 namespace gpucert {
@@ -204,9 +205,86 @@ struct Field {
     if (present(key))
       out = at(key).integer();
   }
+  /// An object of name: number (a telemetry summary's throttle fractions).
+  void fractions(const char* key, std::map<std::string, double>& out) const {
+    if (!has(key))
+      return;
+    const Field f = at(key);
+    for (const auto& [name, value] : f.object().items())
+      out[name] = f.at(name.c_str()).num();
+  }
 };
 
-TelemetrySummary telemetry_from(const Field& f) {
+/// A telemetry row of a certificate's file form, read in place: the cells of telemetry_columns.
+/// It takes what Field takes and refuses what it refuses, with the same messages.
+struct RowField {
+  const std::vector<JsonRef>& columns;
+  const std::vector<JsonRef>& cells;
+  const std::string& doc;
+  const std::string& path;
+
+  [[noreturn]] void fail(std::string_view key, const std::string& what) const {
+    throw InputError(fmt::format("{}: {}.{}: {}", doc, path, key, what));
+  }
+  void expect_object() const {} // a row: its shape is checked by the table's reader
+  const JsonRef* present(const char* key) const {
+    for (std::size_t i = 0; i < columns.size() && i < cells.size(); ++i)
+      if (columns[i].get_string() == key)
+        return &cells[i];
+    return nullptr;
+  }
+  void opt(const char* key, std::string& out) const {
+    if (const JsonRef* v = present(key)) {
+      if (!v->is_string())
+        fail(key, fmt::format("expected a string, got {}", v->type_name()));
+      out = v->get_string();
+    }
+  }
+  void opt(const char* key, bool& out) const {
+    if (const JsonRef* v = present(key)) {
+      if (!v->is_boolean())
+        fail(key, fmt::format("expected true or false, got {}", v->type_name()));
+      out = v->get_bool();
+    }
+  }
+  static double number_of(const JsonRef& v, const std::function<void(const std::string&)>& bad) {
+    if (v.is_null())
+      return std::numeric_limits<double>::quiet_NaN();
+    if (!v.is_number())
+      bad(fmt::format("expected a number, got {}", v.type_name()));
+    return v.get_double();
+  }
+  void opt(const char* key, double& out) const {
+    if (const JsonRef* v = present(key))
+      out = number_of(*v, [&](const std::string& what) { fail(key, what); });
+  }
+  void opt(const char* key, int& out) const {
+    const JsonRef* v = present(key);
+    if (!v)
+      return;
+    if (!v->is_number_integer())
+      fail(key, fmt::format("expected an integer, got {}", v->type_name()));
+    const int hi = std::numeric_limits<int>::max();
+    const bool huge = v->is_number_unsigned() && v->get_uint64() > std::uint64_t(hi);
+    const std::int64_t i = huge ? 0 : v->get_int64();
+    if (huge || i < 0 || i > hi)
+      fail(key, fmt::format("must be an integer from {} to {}", 0, hi));
+    out = static_cast<int>(i);
+  }
+  void fractions(const char* key, std::map<std::string, double>& out) const {
+    const JsonRef* v = present(key);
+    if (!v)
+      return;
+    if (!v->is_object())
+      fail(key, fmt::format("expected an object, got {}", v->type_name()));
+    for (const auto& [reason, value] : v->members())
+      out[std::string(reason)] = number_of(
+          value, [&](const std::string& what) { fail(fmt::format("{}.{}", key, reason), what); });
+  }
+};
+
+/// The fields of a telemetry summary, read from a Field (an object) or a RowField (a row).
+template <typename F> TelemetrySummary telemetry_from(const F& f) {
   f.expect_object();
   TelemetrySummary t;
   f.opt("available", t.available);
@@ -219,11 +297,7 @@ TelemetrySummary telemetry_from(const Field& f) {
   f.opt("power_w_mean", t.power_w_mean);
   f.opt("power_w_max", t.power_w_max);
   f.opt("temperature_c_max", t.temperature_c_max);
-  if (f.has("throttle_fraction")) {
-    const Field tf = f.at("throttle_fraction");
-    for (const auto& [reason, value] : tf.object().items())
-      t.throttle_fraction[reason] = tf.at(reason.c_str()).num();
-  }
+  f.fractions("throttle_fraction", t.throttle_fraction);
   return t;
 }
 
@@ -408,7 +482,13 @@ int gpu_index_from_key(const std::string& key) {
 
 TelemetrySummary telemetry_from_json(const nlohmann::json& j, const std::string& doc,
                                      const std::string& path) {
-  return telemetry_from({j, path, doc});
+  return telemetry_from(Field{j, path, doc});
+}
+
+TelemetrySummary telemetry_from_row(const std::vector<JsonRef>& columns,
+                                    const std::vector<JsonRef>& cells, const std::string& doc,
+                                    const std::string& path) {
+  return telemetry_from(RowField{columns, cells, doc, path});
 }
 
 nlohmann::json to_json(const TelemetrySummary& t) {

@@ -2,6 +2,7 @@
 // Serialised as results.json (schema gpucert/results/v1); `gpucert evaluate` re-reads it.
 #pragma once
 
+#include "harness/core/json_dom.hpp"
 #include "harness/model/inventory.hpp"
 
 #include <map>
@@ -119,6 +120,10 @@ struct Results {
 nlohmann::json to_json(const TelemetrySummary& t);
 TelemetrySummary telemetry_from_json(const nlohmann::json& j, const std::string& doc,
                                      const std::string& path);
+/// The same from a row of the certificate file form: `cells` of the columns `columns` (strings).
+TelemetrySummary telemetry_from_row(const std::vector<JsonRef>& columns,
+                                    const std::vector<JsonRef>& cells, const std::string& doc,
+                                    const std::string& path);
 /// A telemetry key: a GPU index "0" .. kMaxGpus-1 written in decimal, else -1.
 int gpu_index_from_key(const std::string& key);
 nlohmann::json to_json(const Measurement& m);

@@ -12,6 +12,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <stdexcept>
+#include <tuple>
+#include <vector>
 
 namespace gpucert::report {
 namespace {
@@ -267,6 +269,38 @@ TEST(CertificateFileForm, MalformedTablesNameTheField) {
   j = good;
   j["runs"]["rows"][0][1]["0"] = json::array({1, 2});
   EXPECT_THAT(error_of(j), HasSubstr("'runs.rows[0].telemetry.0': expected an array of"));
+  // A telemetry cell of the wrong type is refused as in the full form's telemetry object.
+  auto tcol = [&](const char* name) {
+    const json& cols = good.at("telemetry_columns");
+    return static_cast<std::size_t>(std::find(cols.begin(), cols.end(), name) - cols.begin());
+  };
+  const std::size_t tel = column(good.at("runs"), "telemetry");
+  const std::string gpu = good.at("runs").at("rows").at(0).at(tel).begin().key();
+  const std::string at = "certificate: runs.rows[0].telemetry." + gpu + ".";
+  for (const auto& [name, cell, message] : std::vector<std::tuple<const char*, json, std::string>>{
+           {"power_w_max", "hot", "power_w_max: expected a number, got string"},
+           {"samples", -1, "samples: must be an integer from 0 to 2147483647"},
+           {"samples", 2.5, "samples: expected an integer, got number"},
+           {"available", 1, "available: expected true or false, got number"},
+           {"unavailable_reason", nullptr, "unavailable_reason: expected a string, got null"},
+           {"throttle_fraction", json{{"hw_slowdown", "x"}},
+            "throttle_fraction.hw_slowdown: expected a number, got string"},
+           {"throttle_fraction", 0.5, "throttle_fraction: expected an object, got number"}}) {
+    j = good;
+    j["runs"]["rows"][0][tel][gpu][tcol(name)] = cell;
+    EXPECT_EQ(error_of(j), at + message) << name;
+  }
+  // A null number is a missing reading (NaN), as in the full form.
+  j = good;
+  j["runs"]["rows"][0][tel][gpu][tcol("power_w_max")] = nullptr;
+  auto power_missing = [](const Certificate& c) {
+    return std::any_of(c.checks.begin(), c.checks.end(), [](const Check& k) {
+      return std::any_of(k.telemetry.begin(), k.telemetry.end(),
+                         [](const auto& t) { return std::isnan(t.second.power_w_max); });
+    });
+  };
+  EXPECT_FALSE(power_missing(certificate_from_json(good)));
+  EXPECT_TRUE(power_missing(certificate_from_json(j)));
   j = good;
   j["schema"] = "gpucert/certificate/v3";
   EXPECT_THAT(error_of(j), HasSubstr("expected 'gpucert/certificate/v2'"));
