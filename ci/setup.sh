@@ -8,7 +8,8 @@ pkgs=(cmake ninja-build g++ pkg-config libyaml-cpp-dev libcli11-dev nlohmann-jso
       libgtest-dev libgmock-dev googletest libbenchmark-dev libxml2-utils python3 libsodium-dev
       libsimdjson-dev libssl-dev libmimalloc-dev
       libopenmpi-dev openmpi-bin clang-format
-      clang-14 libclang-rt-14-dev) # the sanitize preset: ASan+UBSan and libFuzzer
+      clang-14 libclang-rt-14-dev # the sanitize preset: ASan+UBSan and libFuzzer
+      chromium) # tests/scripts/html_browser.sh renders the HTML report in it
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

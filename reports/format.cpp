@@ -142,4 +142,68 @@ bool measured(const Derived& d, int index) {
   return std::find(d.scope.gpus.begin(), d.scope.gpus.end(), index) != d.scope.gpus.end();
 }
 
+int verdict_rank(Verdict v) {
+  switch (v) {
+  case Verdict::fail:
+    return 0;
+  case Verdict::error:
+    return 1;
+  case Verdict::inconclusive:
+    return 2;
+  case Verdict::pass:
+    return 3;
+  case Verdict::skipped:
+    return 4;
+  }
+  return 1;
+}
+
+std::vector<ClauseGroup> clause_groups(const Certificate& c) {
+  std::vector<ClauseGroup> groups;
+  std::map<std::string, std::size_t> at;
+  for (const auto& k : c.checks) {
+    const auto [it, fresh] = at.emplace(k.clause_id, groups.size());
+    if (fresh) {
+      groups.push_back({});
+      groups.back().id = k.clause_id;
+      groups.back().worst = k.verdict;
+    }
+    ClauseGroup& g = groups[it->second];
+    g.checks.push_back(&k);
+    if (verdict_rank(k.verdict) < verdict_rank(g.worst))
+      g.worst = k.verdict;
+  }
+  for (ClauseGroup& g : groups) {
+    std::map<int, std::pair<std::string, int>> tally; // by rank: the worst first
+    std::vector<std::string> refs;
+    double lo = INFINITY, hi = -INFINITY;
+    for (const Check* k : g.checks) {
+      auto& t = tally[verdict_rank(k->verdict)];
+      t.first = to_string(k->verdict);
+      ++t.second;
+      if (!k->contract_ref.empty() &&
+          std::find(refs.begin(), refs.end(), k->contract_ref) == refs.end())
+        refs.push_back(k->contract_ref);
+      if (k->value && std::isfinite(*k->value) && !k->observed) {
+        lo = std::min(lo, *k->value);
+        hi = std::max(hi, *k->value);
+      }
+    }
+    for (const auto& [rank, t] : tally)
+      g.tally += fmt::format("{}{} {}", g.tally.empty() ? "" : ", ", t.second, t.first);
+    for (const auto& r : refs)
+      g.contract_refs += (g.contract_refs.empty() ? "" : "; ") + r;
+    const std::string& unit = g.checks.front()->threshold.unit;
+    if (lo == hi)
+      g.range = quantity(lo, unit);
+    else if (lo < hi) // "2.91–2.99 TB/s"; both in full where one is in GB/s and one in TB/s
+      g.range = (tera(lo, unit) == tera(hi, unit) ? number_for(lo, unit) : quantity(lo, unit)) +
+                "–" + quantity(hi, unit);
+  }
+  std::stable_sort(groups.begin(), groups.end(), [](const ClauseGroup& a, const ClauseGroup& b) {
+    return verdict_rank(a.worst) < verdict_rank(b.worst);
+  });
+  return groups;
+}
+
 } // namespace gpucert::report

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gpucert::report {
 
@@ -38,5 +39,20 @@ std::string signature_text(const SignatureStatus& sig);
 std::string scope_text(const Derived& d);
 /// Whether GPU `index` was measured by the run.
 bool measured(const Derived& d, int index);
+
+/// 0 FAIL, 1 ERROR, 2 INCONCLUSIVE, 3 PASS, 4 SKIPPED: the order the reports list things in.
+int verdict_rank(Verdict v);
+
+/// A clause's checks, as the reports group them.
+struct ClauseGroup {
+  std::string id;
+  Verdict worst = Verdict::pass;
+  std::vector<const Check*> checks; ///< in certificate order
+  std::string tally;                ///< "2 FAIL, 6 PASS"
+  std::string contract_refs;        ///< the distinct contract references, "; "-joined
+  std::string range;                ///< "788–802 TFLOP/s" over the targets' values; "" if none
+};
+/// The certificate's clauses, the worst verdict first, then in the order they first appear.
+std::vector<ClauseGroup> clause_groups(const Certificate& c);
 
 } // namespace gpucert::report

@@ -78,13 +78,23 @@ std::string render_markdown(const Certificate& c, const SignatureStatus& sig) {
   out += fmt::format("| profile | {} ({}, sha256 `{}`) |\n", cell(c.profile.name), c.profile.tier,
                      c.profile.sha256);
   out += fmt::format("| confidence | {:.0f}% |\n", 100 * c.profile.confidence);
-  out += fmt::format("| results | {} backend, {}–{}{} |\n", cell(c.results.backend),
+  out += fmt::format("| results | {} backend, {}–{}, sha256 `{}`{} |\n", cell(c.results.backend),
                      cell(c.results.started_at), cell(c.results.finished_at),
-                     c.results.complete ? "" : ", incomplete");
+                     cell(c.results.sha256), c.results.complete ? "" : ", incomplete");
   out += fmt::format("| checks | {} PASS, {} FAIL, {} ERROR, {} INCONCLUSIVE, {} SKIPPED of {} |\n",
                      d.counts.pass, d.counts.fail, d.counts.error, d.counts.inconclusive,
                      d.counts.skipped, d.counts.total);
   out += fmt::format("| tool | gpucert {} ({}) |\n\n", cell(c.tool_version), cell(c.git_revision));
+
+  // The clauses at a glance, the worst first (the tables below list every check).
+  out += "## Clauses\n\n| clause | outcome | checks | measured | threshold | contract |\n"
+         "|---|---|---|---|---|---|\n";
+  for (const ClauseGroup& g : clause_groups(c))
+    out += fmt::format("| {} | **{}** | {} | {} | {} | {} |\n", cell(g.id), to_string(g.worst),
+                       cell(g.tally), cell(g.range.empty() ? "—" : g.range),
+                       cell(threshold_text(*g.checks.front())),
+                       cell(g.contract_refs.empty() ? "—" : g.contract_refs));
+  out += "\n";
 
   std::vector<const Check*> bad, undecided, passed, skipped;
   for (const auto& k : c.checks) {

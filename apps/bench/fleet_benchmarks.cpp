@@ -16,8 +16,6 @@ namespace gpucert::bench {
 
 namespace fs = std::filesystem;
 
-namespace {
-
 // The lot of N nodes, generated once into $GPUCERT_FLEET_BENCH_DIR (default
 // /tmp/gpucert-fleet-bench)/N and reused while its manifest is there.
 fs::path lot_dir(int nodes) {
@@ -34,6 +32,8 @@ fs::path lot_dir(int nodes) {
   }
   return dir;
 }
+
+namespace {
 
 // A "Key:   123 kB" line of /proc/self/status, in kB (-1 when absent).
 long status_kb(std::string_view key) {

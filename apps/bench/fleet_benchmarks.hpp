@@ -4,8 +4,13 @@
 // itself added (VmHWM, reset before it through /proc/self/clear_refs).
 #pragma once
 
+#include <filesystem>
+
 namespace gpucert::bench {
 
 void register_fleet_benchmarks();
+
+/// The generated lot of `nodes` nodes (made on first use, then reused from disk).
+std::filesystem::path lot_dir(int nodes);
 
 } // namespace gpucert::bench

@@ -4,6 +4,7 @@
 #include "apps/bench/device_benchmarks.hpp"
 #include "apps/bench/fleet_benchmarks.hpp"
 #include "apps/bench/host_benchmarks.hpp"
+#include "apps/bench/report_benchmarks.hpp"
 #include "gpucert/version.hpp"
 #include "harness/benchmarks/catalog.hpp"
 #include "harness/core/error.hpp"
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
   }
   bench::register_host_benchmarks();
   bench::register_fleet_benchmarks();
+  bench::register_report_benchmarks();
   if (backend->simulated())
     fmt::print(stderr,
                "gpucert-bench: SIMULATED node {}: figures come from a model, not a GPU; noise "

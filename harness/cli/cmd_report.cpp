@@ -1,11 +1,11 @@
-// `gpucert report CERT.json --format F [--pubkey K]... [-o FILE]`: renders a certificate
+// `gpucert report CERT.json|RUN_DIR --format F [--pubkey K]... [-o FILE]`: renders a certificate
 // (formats: reports/render.cpp) with the signature status of the directory it is in, checked now.
 #include "harness/certify/atomic_file.hpp"
 #include "harness/cli/cli_files.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/std_output.hpp"
 #include "harness/compare/run_dir.hpp"
-#include "harness/core/json_input.hpp"
+#include "harness/core/input_file.hpp"
 #include "harness/trust/signature_status.hpp"
 #include "reports/render.hpp"
 
@@ -23,16 +23,22 @@ struct ReportArgs {
 };
 
 ExitCode report_action(const ReportArgs& a) {
-  const nlohmann::json doc = read_json_input(a.cert, kCertificateInput);
+  // A run directory stands for its certificate.json.
+  std::error_code ec;
+  const std::string path = std::filesystem::is_directory(a.cert, ec)
+                               ? (std::filesystem::path(a.cert) / "certificate.json").string()
+                               : a.cert;
+  const std::string text_in = read_input_file(path, kCertificateInput);
   report::Certificate cert;
   try {
-    cert = report::certificate_from_json(doc);
+    cert = report::certificate_from_text(text_in, path);
   } catch (const InputError& e) {
-    throw InputError(fmt::format("{}: {}", a.cert, e.what()));
+    const std::string what = e.what();
+    throw InputError(what.rfind(path, 0) == 0 ? what : fmt::format("{}: {}", path, what));
   }
   // The reports are renderings of signed files: each shows what verifying the directory the
   // certificate is in finds now (the json format is the certificate itself and shows nothing).
-  const std::filesystem::path dir = std::filesystem::absolute(a.cert).parent_path();
+  const std::filesystem::path dir = std::filesystem::absolute(path).parent_path();
   if (a.format == "json-full" && report::needs_samples(cert)) {
     // The full form spells out the samples: those of results.json when it is the certificate's.
     try {
@@ -64,9 +70,10 @@ void add_report(CLI::App& app, Commands& cmds) {
   }
   auto* sub = app.add_subcommand(
       "report", fmt::format("render a certificate in another format ({})", report::format_list()));
-  sub->add_option("certificate", args->cert, "certificate.json")
+  sub->add_option("certificate", args->cert,
+                  "certificate.json, or the run directory that holds it (`run --out`)")
       ->required()
-      ->type_name("CERT.json");
+      ->type_name("CERT.json|RUN_DIR");
   sub->add_option("--format", args->format, "one of:" + formats_help)
       ->required()
       ->check(CLI::IsMember(names));

@@ -1,21 +1,19 @@
-// libFuzzer target: a certificate (JSON text) through certificate_from_json, then rendered in
-// every format, as `gpucert report` does with a certificate someone sent. Text that is not JSON
-// is the JSON library's business and is skipped. Bad input must end in InputError; any other
-// exception, a crash, a leak or UB is a finding.
+// libFuzzer target: certificate file text through certificate_from_text (the guarded parse, the
+// in-place read of the checks, the rest as nlohmann values), then rendered in every format, as
+// `gpucert report` and `gpucert fleet` do with a certificate someone sent. Bad input must end in
+// InputError; any other exception, a crash, a leak or UB is a finding.
 #include "harness/core/error.hpp"
 #include "harness/model/certificate.hpp"
 #include "reports/render.hpp"
 
 #include <cstddef>
 #include <cstdint>
-#include <nlohmann/json.hpp>
+#include <string_view>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const nlohmann::json doc = nlohmann::json::parse(data, data + size, nullptr, false);
-  if (doc.is_discarded())
-    return 0;
   try {
-    const gpucert::report::Certificate cert = gpucert::report::certificate_from_json(doc);
+    const gpucert::report::Certificate cert = gpucert::report::certificate_from_text(
+        std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.json");
     for (const auto& format : gpucert::report::formats())
       (void)format.render(cert, {});
     (void)gpucert::report::render_console(cert);
