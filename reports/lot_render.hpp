@@ -1,5 +1,5 @@
-// Renderers of a lot certificate (harness/fleet makes it): Markdown for people, CSV with one
-// row per node × target × clause for spreadsheets and notebooks, and the console summary.
+// Renderers of a lot certificate (harness/fleet makes it): Markdown and HTML for people, CSV with
+// one row per node × target × clause for spreadsheets and notebooks, and the console summary.
 #pragma once
 
 #include "harness/model/lot.hpp"
@@ -11,6 +11,10 @@ namespace gpucert::report {
 /// lot.md: outcome and capacity, lot clauses, failures by cause, outliers, per-clause
 /// distributions, then one line per node.
 std::string render_lot_markdown(const LotCertificate& lot);
+
+/// lot.html: the same for a browser, with each clause's distribution over the lot drawn as a
+/// histogram (threshold, median and outliers marked).
+std::string render_lot_html(const LotCertificate& lot);
 
 /// lot.csv: node, hostname, node outcome, clause, target, gpu, gpu_uuid, verdict, value, unit,
 /// margin_rel; RFC 4180 quoting.

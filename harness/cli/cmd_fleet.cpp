@@ -1,7 +1,7 @@
 // `gpucert fleet DIR_OR_GLOB... --out D [--profile P] [--pubkey K]... [--lot-size N]`: many node
-// certificates judged as one lot (docs/fleet.md); writes D/lot.json, D/lot.md, D/lot.csv and
-// prints the summary. Exit 0 certified, 1 not certified, 5 inconclusive, 2 bad input.
-// `gpucert fleet sample-plan`: how many nodes of a lot a buyer must spot-check, and which.
+// certificates judged as one lot (docs/fleet.md); writes D/lot.json, D/lot.md, D/lot.csv,
+// D/lot.html and prints the summary. Exit 0 certified, 1 not certified, 5 inconclusive, 2 bad
+// input. `gpucert fleet sample-plan`: how many nodes of a lot a buyer must spot-check, and which.
 // `gpucert fleet derive-profile LOT --base P --rule R`: a profile whose thresholds come from a lot.
 #include "gpucert/version.hpp"
 #include "harness/benchmarks/catalog.hpp"
@@ -73,8 +73,9 @@ ExitCode fleet_action(const FleetArgs& a) {
     throw InputError("fleet: give the node run directories (DIR_OR_GLOB...), or a subcommand "
                      "(sample-plan, derive-profile); see gpucert fleet --help");
   if (a.out.empty())
-    throw InputError("fleet: --out D is required (the lot's lot.json, lot.md and lot.csv go "
-                     "there)");
+    throw InputError(
+        "fleet: --out D is required (the lot's lot.json, lot.md, lot.csv and lot.html go "
+        "there)");
   fleet::AggregateOptions opts;
   opts.lot.confidence = parse_fraction(a.confidence, "--confidence");
   opts.lot.outlier_z = a.outlier_z;
@@ -126,8 +127,10 @@ ExitCode fleet_action(const FleetArgs& a) {
   certify::write_file_atomic((out / "lot.json").string(), report::to_json(lot).dump(1) + "\n");
   certify::write_file_atomic((out / "lot.md").string(), report::render_lot_markdown(lot));
   certify::write_file_atomic((out / "lot.csv").string(), report::render_lot_csv(lot));
-  write_stdout(report::render_lot_console(lot) +
-               fmt::format("evidence: {0}/lot.json, {0}/lot.md, {0}/lot.csv\n", a.out));
+  certify::write_file_atomic((out / "lot.html").string(), report::render_lot_html(lot));
+  write_stdout(
+      report::render_lot_console(lot) +
+      fmt::format("evidence: {0}/lot.json, {0}/lot.md, {0}/lot.csv, {0}/lot.html\n", a.out));
   return static_cast<ExitCode>(report::exit_code(lot));
 }
 
@@ -274,11 +277,12 @@ void add_fleet(CLI::App& app, Commands& cmds) {
   auto* sub = app.add_subcommand(
       "fleet", "judge many node certificates as one lot: counts, capacity, distributions, "
                "outliers, failures by cause, the profile's fleet: clauses; writes lot.json, "
-               "lot.md, lot.csv (exit 0 certified, 1 not, 5 inconclusive)");
+               "lot.md, lot.csv, lot.html (exit 0 certified, 1 not, 5 inconclusive)");
   sub->add_option("inputs", args->inputs,
                   "run directories (holding certificate.json), directories of them, or globs")
       ->type_name("DIR_OR_GLOB...");
-  sub->add_option("--out", args->out, "directory for lot.json, lot.md and lot.csv")->type_name("D");
+  sub->add_option("--out", args->out, "directory for lot.json, lot.md, lot.csv and lot.html")
+      ->type_name("D");
   sub->add_option("--profile", args->profile,
                   "profile whose fleet: section judges the lot (a file or a shipped name); "
                   "without it every node must be certified")

@@ -277,9 +277,12 @@ struct RowField {
       return;
     if (!v->is_object())
       fail(key, fmt::format("expected an object, got {}", v->type_name()));
-    for (const auto& [reason, value] : v->members())
-      out[std::string(reason)] = number_of(
-          value, [&](const std::string& what) { fail(fmt::format("{}.{}", key, reason), what); });
+    for (const auto& member : v->members()) {
+      const std::string reason(member.first); // (clang 14 cannot capture a structured binding)
+      out[reason] = number_of(member.second, [&](const std::string& what) {
+        fail(fmt::format("{}.{}", key, reason), what);
+      });
+    }
   }
 };
 

@@ -141,6 +141,40 @@ TEST(FleetCli, GeneratedLotNamesEveryFaultyNodeAndOutlierWithExactCounts) {
   EXPECT_THAT(md, HasSubstr("SIMULATED"));
   for (const auto& h : faulty)
     EXPECT_THAT(md, HasSubstr(h));
+
+  // lot.html: stamped in its title, every faulty node named under its cause, a histogram for
+  // each clause whose values spread, and each outlier of gemm-bf16 marked on its histogram.
+  const std::string html = test::read_file(out + "/lot.html");
+  EXPECT_THAT(html, HasSubstr("(SIMULATED) — "));
+  const auto causes = html.find("<h2>Failures by cause</h2>");
+  const auto clauses = html.find("<h2>Clauses over the lot</h2>");
+  ASSERT_NE(causes, std::string::npos);
+  ASSERT_NE(clauses, std::string::npos);
+  for (const auto& h : faulty)
+    EXPECT_NE(html.substr(causes, clauses - causes).find(h), std::string::npos) << h;
+  auto section = [&](const std::string& id) {
+    const auto at = html.find("<h3>" + id + "</h3>", clauses);
+    return at == std::string::npos ? std::string()
+                                   : html.substr(at, html.find("</section>", at) - at);
+  };
+  int spread = 0, gemm_outliers = 0;
+  for (const auto& c : j["clauses"]) {
+    if (c["distribution"].is_null())
+      continue;
+    const bool varies = c["distribution"]["min"] != c["distribution"]["max"];
+    spread += varies;
+    EXPECT_EQ(section(c["id"]).find("<svg") != std::string::npos, varies) << c["id"];
+  }
+  EXPECT_GT(spread, 10);
+  for (const auto& o : j["outliers"])
+    gemm_outliers += o["clause_id"] == "gemm-bf16";
+  const std::string gemm = section("gemm-bf16");
+  std::size_t marks = 0;
+  for (auto p = gemm.find("class=\"outlier\""); p != std::string::npos;
+       p = gemm.find("class=\"outlier\"", p + 1))
+    ++marks;
+  EXPECT_EQ(marks, std::size_t(gemm_outliers));
+  EXPECT_GT(marks, 0u);
 }
 
 TEST(FleetCli, FleetSectionDecidesHowManyMayFail) {

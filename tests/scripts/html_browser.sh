@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The HTML report as a reader's browser shows it: headless Chromium renders the report of a
-# simulated H100x8 run with a thermal and an NVLink fault; tests/scripts/html_check.py fails on a
+# The HTML reports as a reader's browser shows them: headless Chromium renders the report of a
+# simulated H100x8 run with a thermal and an NVLink fault, and the lot report of a generated lot
+# with faulty nodes and outliers; tests/scripts/html_check.py fails on a
 # console message, a performance clause without its chart, a headline that disagrees with the
 # checks, or a blank screenshot. Each of those is planted once to show the check can fail.
 # Usage: html_browser.sh GPUCERT_BIN BUILD_DIR.
@@ -42,6 +43,15 @@ render() {
 render "$work/report.html" "$work/dom.html" "$work/shot.png" "$work/console.log"
 python3 "$check" "$work/dom.html" "$work/shot.png" "$work/console.log" "$work/full.json" ||
   fail "the rendered report does not hold"
+
+# The lot page of a small generated lot with faults and outliers.
+"$(dirname "$bin")/gpucert-simlot" --nodes 12 --seed 5 --faulty 25 --outliers 3 --out "$work/lot" \
+  >/dev/null 2>&1 || fail "gpucert-simlot"
+"$bin" fleet "$work/lot" --out "$work/lot-out" >/dev/null 2>&1
+[[ -s "$work/lot-out/lot.html" ]] || fail "fleet wrote no lot.html"
+render "$work/lot-out/lot.html" "$work/lot-dom.html" "$work/lot.png" "$work/lot-console.log"
+python3 "$check" --lot "$work/lot-dom.html" "$work/lot.png" "$work/lot-console.log" \
+  "$work/lot-out/lot.json" || fail "the rendered lot report does not hold"
 
 # The check fails where it must. A chart taken out of the page:
 python3 - "$work/dom.html" "$work/nochart.html" <<'PY'
