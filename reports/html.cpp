@@ -39,7 +39,19 @@ void clause_blocks(std::string& out, const Certificate& c) {
         out +=
             fmt::format("<p class=\"why\"><span class=\"{0}\">{0}</span> {1}: {2}</p>\n",
                         to_string(k->verdict), xml_escape(k->target), xml_escape(explanation(*k)));
-    out += "</section>\n";
+    // Each check of the clause, folded: a reader opens the clause they question.
+    out += fmt::format("<details><summary>the {} check{} of {}</summary>\n<table "
+                       "class=\"clause-checks\">\n<tr><th>target</th><th>verdict</th>"
+                       "<th>measured</th><th>interval</th><th>n</th><th>method</th><th>why</th>"
+                       "</tr>\n",
+                       g.checks.size(), g.checks.size() == 1 ? "" : "s", xml_escape(g.id));
+    for (const Check* k : g.checks)
+      out += fmt::format("<tr><td>{0}</td><td class=\"{1}\">{1}</td><td>{2}</td><td>{3}</td>"
+                         "<td>{4}</td><td>{5}</td><td>{6}</td></tr>\n",
+                         xml_escape(k->target), to_string(k->verdict), xml_escape(value_text(*k)),
+                         xml_escape(interval_text(*k)), k->n, xml_escape(k->ci_method),
+                         xml_escape(explanation(*k)));
+    out += "</table>\n</details>\n</section>\n";
   }
 }
 

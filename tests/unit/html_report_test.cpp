@@ -103,6 +103,13 @@ TEST(HtmlReport, ClauseBlocksComeWorstFirstWithAChartFittedToTheScope) {
   EXPECT_NE(bars.find("<p class=\"why\"><span class=\"FAIL\">FAIL</span> gpu2"), std::string::npos)
       << "the failing target is named under its chart";
 
+  // Every check of the clause, folded under its block: target, verdict, statistic, interval, n.
+  const auto folded = bars.find("<details><summary>the 4 checks of gemm&lt;bf16&gt;</summary>");
+  ASSERT_NE(folded, std::string::npos);
+  EXPECT_EQ(occurrences(bars.substr(folded), "<tr><td>gpu"), 4);
+  EXPECT_NE(bars.find("<tr><td>gpu2</td><td class=\"FAIL\">FAIL</td><td>median 700 TFLOP/s</td>"),
+            std::string::npos);
+
   const std::string heat = section_of(page, "p2p");
   EXPECT_EQ(occurrences(heat, "<svg"), 1);
   EXPECT_EQ(occurrences(heat, "<rect "), 16) << "4 x 4 cells: 6 pairs measured, 10 empty";
