@@ -210,10 +210,7 @@ std::string render_lot_html(const LotCertificate& lot) {
     o += "</section>\n";
   }
 
-  o += fmt::format("<h2>Outliers</h2>\n<p>A GPU (or pair, or node) whose statistic lies more "
-                   "than {:g} robust standard deviations (median/MAD) or more than {:g} % on the "
-                   "bad side of the lot's median, whatever its own verdict.</p>\n",
-                   lot.options.outlier_z, lot.options.outlier_rel * 100);
+  o += "<h2>Outliers</h2>\n<p>" + outlier_rule_text(lot.options) + "</p>\n"; // our text: no markup
   if (lot.outliers.empty()) {
     o += "<p>None.</p>\n";
   } else {
@@ -222,10 +219,7 @@ std::string render_lot_html(const LotCertificate& lot) {
          "<th>verdict</th></tr>\n";
     for (std::size_t i = 0; i < lot.outliers.size() && i < kMaxListed; ++i) {
       const Outlier& x = lot.outliers[i];
-      std::string unit;
-      for (const auto& c : lot.clauses)
-        if (c.id == x.clause_id)
-          unit = c.unit;
+      const std::string unit = clause_unit(lot, x.clause_id);
       o += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td>"
                        "<td>{}</td><td>{:+.2f} %</td><td>{}</td><td class=\"{}\">{}</td></tr>\n",
                        e(x.clause_id), e(x.node), e(x.target), e(x.gpu_uuid),

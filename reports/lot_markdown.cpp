@@ -95,10 +95,7 @@ std::string render_lot_markdown(const LotCertificate& lot) {
   if (!lot.failures.empty())
     o += "\n";
 
-  o += fmt::format("## Outliers\n\nA GPU (or pair, or node) whose statistic lies more than {:g} "
-                   "robust standard deviations (median/MAD) or more than {:g} % on the bad side "
-                   "of the lot's median, whatever its own verdict.\n\n",
-                   lot.options.outlier_z, lot.options.outlier_rel * 100);
+  o += "## Outliers\n\n" + outlier_rule_text(lot.options) + "\n\n";
   if (lot.outliers.empty()) {
     o += "None.\n\n";
   } else {
@@ -107,10 +104,7 @@ std::string render_lot_markdown(const LotCertificate& lot) {
         "|\n|---|---|---|---|---|---|---|---|---|\n";
     for (std::size_t i = 0; i < lot.outliers.size() && i < kMaxListed; ++i) {
       const Outlier& x = lot.outliers[i];
-      std::string unit;
-      for (const auto& c : lot.clauses)
-        if (c.id == x.clause_id)
-          unit = c.unit;
+      const std::string unit = clause_unit(lot, x.clause_id);
       o += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", x.clause_id,
                        cell(x.node), x.target, cell(x.gpu_uuid), value(x.value, unit),
                        value(x.lot_median, unit), percent(x.rel_to_median),

@@ -20,6 +20,11 @@ std::string render_lot_html(const LotCertificate& lot);
 /// margin_rel; RFC 4180 quoting.
 std::string render_lot_csv(const LotCertificate& lot);
 
+/// What an outlier is, in words, with the lot's limits (the Markdown and HTML reports say it).
+std::string outlier_rule_text(const LotOptions& o);
+/// The unit of the lot's clause `clause_id` ("" when the lot has no such clause).
+std::string clause_unit(const LotCertificate& lot, const std::string& clause_id);
+
 /// What `gpucert fleet` prints: counts, capacity, lot clauses, the largest cause groups and
 /// outliers, the outcome line.
 std::string render_lot_console(const LotCertificate& lot);
